@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+/** Owns the language client: its start, restart and output channel. */
+export class LanguageServerContext implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private readonly output = vscode.window.createOutputChannel('Kernel Module Workbench', { log: true });
+  private readonly disposables: vscode.Disposable[] = [this.output];
+
+  constructor(private readonly extension: vscode.ExtensionContext) {
+    this.disposables.push(
+      vscode.commands.registerCommand('lkm.restartServer', () => this.restart()),
+      vscode.commands.registerCommand('lkm.showServerOutput', () => this.output.show(true)),
+    );
+  }
+
+  get languageClient(): LanguageClient | undefined {
+    return this.client;
+  }
+
+  async start(): Promise<void> {
+    const serverModule = this.extension.asAbsolutePath('dist/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module: serverModule, transport: TransportKind.ipc },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [
+        { scheme: 'file', language: 'c' },
+        { scheme: 'untitled', language: 'c' },
+      ],
+      outputChannel: this.output,
+      synchronize: { configurationSection: 'lkm' },
+    };
+    this.client = new LanguageClient('lkm', 'Kernel Module Workbench', serverOptions, clientOptions);
+    await this.client.start();
+  }
+
+  async restart(): Promise<void> {
+    if (this.client === undefined) return this.start();
+    await this.client.restart();
+  }
+
+  dispose(): void {
+    void this.client?.stop();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Bundles the client, the language server and the CLI with esbuild, and puts the grammar files
+// beside the bundles. `--watch` rebuilds on change. esbuild does not typecheck: `npm run typecheck` does.
+import { chmodSync, copyFileSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  define: { LKM_VERSION: JSON.stringify(version) },
+  // NOTE: the ESM build of web-tree-sitter locates itself through import.meta.url, which a CJS
+  // bundle does not have; its CJS build uses __dirname.
+  alias: { 'web-tree-sitter': path.join(root, 'node_modules/web-tree-sitter/tree-sitter.cjs') },
+};
+const bundles = [
+  { entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(dist, 'extension.js'), external: ['vscode'] },
+  { entryPoints: [path.join(root, 'server/src/lsp/main.ts')], outfile: path.join(dist, 'server.js') },
+  {
+    entryPoints: [path.join(root, 'server/src/cli/lkm.ts')],
+    outfile: path.join(dist, 'lkm.js'),
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+function copyGrammarFiles() {
+  const target = path.join(dist, 'grammars');
+  mkdirSync(target, { recursive: true });
+  copyFileSync(path.join(root, 'grammars/tree-sitter-c.wasm'), path.join(target, 'tree-sitter-c.wasm'));
+  copyFileSync(path.join(root, 'node_modules/web-tree-sitter/tree-sitter.wasm'), path.join(target, 'tree-sitter.wasm'));
+  cpSync(path.join(root, 'grammars/queries'), path.join(target, 'queries'), { recursive: true });
+}
+
+rmSync(dist, { recursive: true, force: true });
+copyGrammarFiles();
+if (watch) {
+  for (const options of bundles) await (await esbuild.context({ ...common, ...options })).watch();
+  console.log('watching for changes…');
+} else {
+  await Promise.all(bundles.map((options) => esbuild.build({ ...common, ...options })));
+  chmodSync(path.join(dist, 'lkm.js'), 0o755);
+}

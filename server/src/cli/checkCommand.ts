@@ -1,0 +1,76 @@
+import { parseArgs } from 'node:util';
+import { checkPaths, type FileReport } from '../kernel/analysis/checkFiles';
+import { DEFAULT_MAX_FILE_SIZE_MB } from '../kernel/analysis/sourceInput';
+import { CParser } from '../kernel/parsing/cParser';
+import { formatJson } from './formats/jsonFormat';
+import { formatSarif } from './formats/sarifFormat';
+import { formatText } from './formats/textFormat';
+import { UsageError, type CommandIo } from './commandIo';
+
+export const CHECK_USAGE = `usage: lkm check [--format text|json|sarif] [--max-file-size MB] PATH...
+
+Analyses kernel module sources (files, or folders searched for .c files) and prints diagnostics.
+Exit status: 1 when any error is reported, 0 otherwise, 2 on bad usage.`;
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+
+export async function runCheck(argv: readonly string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parseCheckArguments(argv);
+  if (values.help === true) {
+    io.stdout(`${CHECK_USAGE}\n`);
+    return 0;
+  }
+  const format = (values.format ?? 'text') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown format '${format}' (expected text, json or sarif)`);
+  const maxFileSizeMb = Number(values['max-file-size'] ?? DEFAULT_MAX_FILE_SIZE_MB);
+  if (!Number.isFinite(maxFileSizeMb) || maxFileSizeMb <= 0) {
+    throw new UsageError(`--max-file-size takes a positive number of megabytes, not '${values['max-file-size']}'`);
+  }
+  if (positionals.length === 0) throw new UsageError('no PATH given');
+
+  const parser = await CParser.load();
+  const reports = await checkPaths(parser, positionals, { maxFileSizeBytes: maxFileSizeMb * 1024 * 1024 });
+  io.stdout(render(format, reports, io.cwd));
+  if (format === 'text') io.stderr(summary(reports));
+  return reports.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
+}
+
+function parseCheckArguments(argv: readonly string[]): ReturnType<typeof parseCheckArgumentsUnchecked> {
+  try {
+    return parseCheckArgumentsUnchecked(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function parseCheckArgumentsUnchecked(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: 'string', short: 'f' },
+      'max-file-size': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function render(format: Format, reports: readonly FileReport[], cwd: string): string {
+  switch (format) {
+    case 'json':
+      return formatJson(reports);
+    case 'sarif':
+      return formatSarif(reports, cwd);
+    case 'text':
+      return formatText(reports);
+  }
+}
+
+function summary(reports: readonly FileReport[]): string {
+  const count = (severity: string): number =>
+    reports.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === severity).length, 0);
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')} in ${plural(reports.length, 'file')}\n`;
+}

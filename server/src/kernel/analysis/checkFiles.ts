@@ -1,0 +1,122 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic, Severity } from '../checks/diagnostic';
+import { isWasmFault, type CParser } from '../parsing/cParser';
+import { ParsedSource } from '../parsing/parsedSource';
+import { analyzeParsedSource } from './analyzeSource';
+import {
+  DEFAULT_INPUT_LIMITS,
+  decodeSourceBytes,
+  fileTooLarge,
+  inspectSourceText,
+  type InputLimits,
+} from './sourceInput';
+
+export interface FileReport {
+  /** As the user named it, or joined onto the folder they named. */
+  readonly path: string;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+const C_SOURCE = /\.[ch]$/;
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.tmp_versions']);
+const FIRST_LINE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/**
+ * Checks files and folders (recursively, their .c files). Never stops at a bad input: each one
+ * gets a diagnostic saying what is wrong with it, and the rest are still checked.
+ */
+export async function checkPaths(
+  parser: CParser,
+  paths: readonly string[],
+  limits: InputLimits = DEFAULT_INPUT_LIMITS,
+): Promise<FileReport[]> {
+  const reports: FileReport[] = [];
+  for (const inputPath of paths) {
+    const stat = await fs.stat(inputPath).catch((error: unknown) => error as NodeJS.ErrnoException);
+    if (stat instanceof Error) {
+      reports.push(fileProblem(inputPath, 'error', 'unreadable-file', `cannot read: ${describeSystemError(stat)}.`));
+    } else if (stat.isDirectory()) {
+      const files = await findCSources(inputPath);
+      if (files.length === 0) {
+        reports.push(fileProblem(inputPath, 'warning', 'no-c-sources', 'no C sources (.c files) in this folder.'));
+      }
+      for (const file of files) reports.push(await checkFile(parser, file, limits));
+    } else if (!C_SOURCE.test(inputPath)) {
+      reports.push(
+        fileProblem(inputPath, 'warning', 'not-c-source', 'not a C source (expected a .c or .h file); skipped.'),
+      );
+    } else {
+      reports.push(await checkFile(parser, inputPath, limits));
+    }
+  }
+  return reports;
+}
+
+export async function checkFile(parser: CParser, filePath: string, limits: InputLimits): Promise<FileReport> {
+  let bytes: Buffer;
+  try {
+    const { size } = await fs.stat(filePath);
+    // Decide from the size alone: never read a huge file into memory just to refuse it.
+    const tooLarge = fileTooLarge(size, limits);
+    if (tooLarge !== undefined) return { path: filePath, diagnostics: [tooLarge] };
+    bytes = await fs.readFile(filePath);
+  } catch (error) {
+    return fileProblem(filePath, 'error', 'unreadable-file', `cannot read: ${describeSystemError(error)}.`);
+  }
+  const { text, encodingProblem } = decodeSourceBytes(bytes);
+  const inputProblem = inspectSourceText(text, limits);
+  if (inputProblem !== undefined) return { path: filePath, diagnostics: [inputProblem] };
+  const diagnostics = encodingProblem ? [encodingProblem] : [];
+  try {
+    const parsed = ParsedSource.parse(parser, text);
+    try {
+      diagnostics.push(...analyzeParsedSource(parser, filePath, parsed).diagnostics);
+    } finally {
+      parsed.dispose();
+    }
+  } catch (error) {
+    if (isWasmFault(error)) await parser.recover();
+    diagnostics.push({
+      range: FIRST_LINE,
+      severity: 'error',
+      code: 'analysis-failed',
+      source: 'lkm',
+      message: `internal error while analysing this file, please report it: ${String(error)}`,
+    });
+  }
+  return { path: filePath, diagnostics };
+}
+
+async function findCSources(folder: string): Promise<string[]> {
+  const found: string[] = [];
+  const seen = new Set<string>();
+  const walk = async (dir: string): Promise<void> => {
+    const real = await fs.realpath(dir).catch(() => dir);
+    if (seen.has(real)) return; // a symlink loop
+    seen.add(real);
+    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name)) await walk(full);
+      } else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.c')) {
+        found.push(full);
+      }
+    }
+  };
+  await walk(folder);
+  return found;
+}
+
+function fileProblem(filePath: string, severity: Severity, code: string, message: string): FileReport {
+  return { path: filePath, diagnostics: [{ range: FIRST_LINE, severity, code, source: 'lkm', message }] };
+}
+
+/** `No such file or directory (ENOENT)`: the words people know, and the errno name to search for. */
+export function describeSystemError(error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  const words = code ? message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '') : String(error);
+  return code ? `${words} (${code})` : words;
+}

@@ -1,0 +1,38 @@
+/**
+ * The macros that make a C file a kernel module and describe it. The `module_*_driver` family and
+ * the other init/exit wrappers are recognised by name here; deriving them from the headers' own
+ * `#define`s belongs to the module model.
+ */
+
+export type ModuleMacroKind = 'init' | 'exit' | 'init-and-exit' | 'license' | 'metadata' | 'export' | 'parameter';
+
+const EXACT: ReadonlyMap<string, ModuleMacroKind> = new Map<string, ModuleMacroKind>([
+  ['module_init', 'init'],
+  ['module_exit', 'exit'],
+  ['MODULE_LICENSE', 'license'],
+  ['module_misc_device', 'init-and-exit'],
+  ['module_driver', 'init-and-exit'],
+  ['MODULE_PARM_DESC', 'parameter'],
+]);
+
+/** Initcall levels a module may use instead of module_init: in a module they all become init_module. */
+const INITCALL = /^(?:(?:pure|core|postcore|arch|subsys|fs|rootfs|device|late)_initcall(?:_sync)?|__initcall|early_initcall)$/;
+const DRIVER_WRAPPER = /^module_[a-z0-9_]+_driver$/;
+const EXPORT = /^EXPORT_SYMBOL(?:_GPL)?(?:_NS(?:_GPL)?)?$|^EXPORT_SYMBOL_FOR_MODULES$/;
+const PARAMETER = /^module_param(?:_named|_array|_array_named|_string|_cb|_call|_hw|_hw_named|_hw_array|_unsafe|_named_unsafe|_cb_unsafe)?$/;
+const METADATA = /^MODULE_[A-Z_]+$/;
+
+export function moduleMacroKind(name: string): ModuleMacroKind | undefined {
+  const exact = EXACT.get(name);
+  if (exact !== undefined) return exact;
+  if (INITCALL.test(name)) return 'init';
+  if (DRIVER_WRAPPER.test(name)) return 'init-and-exit';
+  if (EXPORT.test(name)) return 'export';
+  if (PARAMETER.test(name)) return 'parameter';
+  if (METADATA.test(name)) return 'metadata';
+  return undefined;
+}
+
+export function isModuleMacroName(name: string): boolean {
+  return moduleMacroKind(name) !== undefined;
+}

@@ -1,0 +1,152 @@
+import {
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CodeAction,
+  type CodeActionParams,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { rangesIntersect } from '../kernel/checks/diagnostic';
+import { CParser } from '../kernel/parsing/cParser';
+import { VERSION } from '../version';
+import { AnalyzedDocuments } from './analyzedDocuments';
+import { toCodeAction, toLspDiagnostic } from './convert';
+import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './settings';
+
+/** Waits this long after the last edit before publishing, so fast typing is not re-checked per key. */
+const PUBLISH_DELAY_MS = 120;
+
+/** Glue between LSP and the kernel library: it owns no kernel knowledge of its own. */
+export class LkmLanguageServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private analyzed: AnalyzedDocuments | undefined;
+  private settings: ServerSettings = DEFAULT_SETTINGS;
+  private canAskForConfiguration = false;
+  private readonly pendingPublish = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly connection: Connection) {}
+
+  static listen(connection: Connection): LkmLanguageServer {
+    const server = new LkmLanguageServer(connection);
+    server.register();
+    connection.listen();
+    return server;
+  }
+
+  private register(): void {
+    const { connection, documents } = this;
+    connection.onInitialize((params) => this.initialize(params));
+    connection.onInitialized(() => {
+      void this.reloadSettings();
+    });
+    connection.onDidChangeConfiguration((change) => {
+      void this.reloadSettings(change.settings);
+    });
+    connection.onCodeAction((params) => this.guard('codeAction', [], () => this.codeActions(params)));
+    connection.onShutdown(() => {
+      for (const timer of this.pendingPublish.values()) clearTimeout(timer);
+      this.pendingPublish.clear();
+    });
+
+    documents.onDidChangeContent(({ document }) => {
+      this.guard('didChange', undefined, () => {
+        this.analyzed?.update(document, this.settings.limits);
+        this.schedulePublish(document);
+      });
+    });
+    documents.onDidClose(({ document }) => {
+      this.guard('didClose', undefined, () => {
+        clearTimeout(this.pendingPublish.get(document.uri));
+        this.pendingPublish.delete(document.uri);
+        this.analyzed?.forget(document.uri);
+        void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+      });
+    });
+    documents.listen(connection);
+  }
+
+  private async initialize(params: InitializeParams): Promise<InitializeResult> {
+    this.canAskForConfiguration = params.capabilities.workspace?.configuration === true;
+    if (params.initializationOptions !== undefined) {
+      this.settings = parseSettings((params.initializationOptions as { lkm?: unknown }).lkm);
+    }
+    try {
+      const parser = await CParser.load();
+      this.analyzed = new AnalyzedDocuments(parser, (message) => this.connection.console.error(message));
+    } catch (error) {
+      // Keep serving the protocol: the user gets one clear message instead of a dead server.
+      const reason = error instanceof Error ? error.message : String(error);
+      this.connection.console.error(`cannot load the C grammar: ${reason}`);
+      void this.connection.window.showErrorMessage(
+        `Kernel Module Workbench cannot load its C grammar, so no module checks run: ${reason}`,
+      );
+    }
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+      },
+      serverInfo: { name: 'lkm-language-server', version: VERSION },
+    };
+  }
+
+  private async reloadSettings(pushed?: unknown): Promise<void> {
+    try {
+      const section: unknown = this.canAskForConfiguration
+        ? await this.connection.workspace.getConfiguration('lkm')
+        : (pushed as { lkm?: unknown } | undefined)?.lkm;
+      if (section === undefined) return;
+      this.settings = parseSettings(section);
+      for (const document of this.documents.all()) {
+        this.analyzed?.update(document, this.settings.limits);
+        this.schedulePublish(document);
+      }
+    } catch (error) {
+      this.connection.console.error(`cannot read the lkm settings: ${String(error)}`);
+    }
+  }
+
+  private schedulePublish(document: TextDocument): void {
+    clearTimeout(this.pendingPublish.get(document.uri));
+    this.pendingPublish.set(
+      document.uri,
+      setTimeout(() => {
+        this.pendingPublish.delete(document.uri);
+        this.publish(document.uri);
+      }, PUBLISH_DELAY_MS),
+    );
+  }
+
+  private publish(uri: string): void {
+    this.guard('publishDiagnostics', undefined, () => {
+      const document = this.documents.get(uri);
+      if (document === undefined || this.analyzed === undefined) return;
+      const { version, diagnostics } = this.analyzed.analyze(document, this.settings.limits);
+      void this.connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map(toLspDiagnostic) });
+    });
+  }
+
+  private codeActions(params: CodeActionParams): CodeAction[] {
+    const document = this.documents.get(params.textDocument.uri);
+    if (document === undefined || this.analyzed === undefined) return [];
+    const { diagnostics } = this.analyzed.analyze(document, this.settings.limits);
+    const wantedCodes = new Set(params.context.diagnostics.map((d) => d.code));
+    return diagnostics
+      .filter((d) => rangesIntersect(d.range, params.range) && (wantedCodes.size === 0 || wantedCodes.has(d.code)))
+      .flatMap((d) => (d.fixes ?? []).map((fix) => toCodeAction(document.uri, fix, d)));
+  }
+
+  /** No request or notification may take the server down: failures are logged and answered empty. */
+  private guard<T>(what: string, fallback: T, action: () => T): T {
+    try {
+      return action();
+    } catch (error) {
+      this.connection.console.error(
+        `${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      return fallback;
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import { DEFAULT_MAX_FILE_SIZE_MB, type InputLimits } from '../kernel/analysis/sourceInput';
+
+/** The `lkm.*` settings the server reads, validated where they are read. */
+export interface ServerSettings {
+  readonly limits: InputLimits;
+}
+
+export const DEFAULT_SETTINGS: ServerSettings = {
+  limits: { maxFileSizeBytes: DEFAULT_MAX_FILE_SIZE_MB * 1024 * 1024 },
+};
+
+/** Accepts whatever the client sent for the `lkm` section; bad values fall back to defaults. */
+export function parseSettings(raw: unknown): ServerSettings {
+  const section = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const maxFileSize = section['maxFileSize'];
+  const megabytes =
+    typeof maxFileSize === 'number' && Number.isFinite(maxFileSize) && maxFileSize > 0
+      ? maxFileSize
+      : DEFAULT_MAX_FILE_SIZE_MB;
+  return { limits: { maxFileSizeBytes: megabytes * 1024 * 1024 } };
+}
