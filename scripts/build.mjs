@@ -24,7 +24,11 @@ const common = {
   alias: { 'web-tree-sitter': path.join(root, 'node_modules/web-tree-sitter/tree-sitter.cjs') },
 };
 const bundles = [
-  { entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(dist, 'extension.js'), external: ['vscode'] },
+  {
+    entryPoints: [path.join(root, 'client/src/extension.ts')],
+    outfile: path.join(dist, 'extension.js'),
+    external: ['vscode'],
+  },
   { entryPoints: [path.join(root, 'server/src/lsp/main.ts')], outfile: path.join(dist, 'server.js') },
   {
     entryPoints: [path.join(root, 'server/src/cli/lkm.ts')],

@@ -27,12 +27,17 @@ const provenance = {
 if (process.argv.includes('--check')) {
   const recorded = JSON.parse(readFileSync(provenanceFile, 'utf8'));
   const problems = [];
-  if (sha256(target) !== recorded.sha256) problems.push('grammars/tree-sitter-c.wasm does not match its recorded sha256');
+  if (sha256(target) !== recorded.sha256)
+    problems.push('grammars/tree-sitter-c.wasm does not match its recorded sha256');
   if (recorded.sha256 !== provenance.sha256 || recorded.grammar.version !== provenance.grammar.version) {
-    problems.push(`installed tree-sitter-c ${provenance.grammar.version} differs from the recorded ${recorded.grammar.version}`);
+    problems.push(
+      `installed tree-sitter-c ${provenance.grammar.version} differs from the recorded ${recorded.grammar.version}`,
+    );
   }
   if (recorded.runtime.version !== provenance.runtime.version) {
-    problems.push(`installed web-tree-sitter ${provenance.runtime.version} differs from the recorded ${recorded.runtime.version}`);
+    problems.push(
+      `installed web-tree-sitter ${provenance.runtime.version} differs from the recorded ${recorded.runtime.version}`,
+    );
   }
   if (problems.length > 0) {
     console.error(`${problems.join('\n')}\nrun: npm run grammar:update`);

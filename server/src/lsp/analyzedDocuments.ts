@@ -76,7 +76,9 @@ export class AnalyzedDocuments {
     if (isWasmFault(error)) {
       // Every tree belonged to the broken instance: drop them all; they re-parse on next use.
       for (const key of [...this.parsed.keys()]) this.forget(key);
-      this.parser.recover().catch((recoverError: unknown) => this.log(`parser recovery failed: ${String(recoverError)}`));
+      this.parser
+        .recover()
+        .catch((recoverError: unknown) => this.log(`parser recovery failed: ${String(recoverError)}`));
     }
   }
 }

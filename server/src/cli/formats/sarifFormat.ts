@@ -21,7 +21,9 @@ export function formatSarif(reports: readonly FileReport[], cwd: string): string
       ...(ruleIndex.has(d.code) ? { ruleIndex: ruleIndex.get(d.code) } : {}),
       level: SARIF_LEVEL[d.severity],
       message: { text: d.message },
-      locations: [{ physicalLocation: { artifactLocation: artifactLocation(report.path, cwd), region: region(d.range) } }],
+      locations: [
+        { physicalLocation: { artifactLocation: artifactLocation(report.path, cwd), region: region(d.range) } },
+      ],
       ...(d.fixes && d.fixes.length > 0
         ? {
             fixes: d.fixes.map((fix) => ({
@@ -68,7 +70,8 @@ export function formatSarif(reports: readonly FileReport[], cwd: string): string
 
 function artifactLocation(filePath: string, cwd: string): { uri: string; uriBaseId?: string } {
   const relative = path.relative(cwd, path.resolve(cwd, filePath));
-  if (relative.startsWith('..') || path.isAbsolute(relative)) return { uri: pathToFileURL(path.resolve(filePath)).href };
+  if (relative.startsWith('..') || path.isAbsolute(relative))
+    return { uri: pathToFileURL(path.resolve(filePath)).href };
   return { uri: relative.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: 'SRCROOT' };
 }
 

@@ -56,7 +56,12 @@ export async function checkPaths(
 export async function checkFile(parser: CParser, filePath: string, limits: InputLimits): Promise<FileReport> {
   let bytes: Buffer;
   try {
-    const { size } = await fs.stat(filePath);
+    const stat = await fs.stat(filePath);
+    if (!stat.isFile()) {
+      // A FIFO or device would block or never end: only regular files are read.
+      return fileProblem(filePath, 'error', 'unreadable-file', 'cannot read: not a regular file.');
+    }
+    const size = stat.size;
     // Decide from the size alone: never read a huge file into memory just to refuse it.
     const tooLarge = fileTooLarge(size, limits);
     if (tooLarge !== undefined) return { path: filePath, diagnostics: [tooLarge] };

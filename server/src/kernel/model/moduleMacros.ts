@@ -16,10 +16,12 @@ const EXACT: ReadonlyMap<string, ModuleMacroKind> = new Map<string, ModuleMacroK
 ]);
 
 /** Initcall levels a module may use instead of module_init: in a module they all become init_module. */
-const INITCALL = /^(?:(?:pure|core|postcore|arch|subsys|fs|rootfs|device|late)_initcall(?:_sync)?|__initcall|early_initcall)$/;
+const INITCALL =
+  /^(?:(?:pure|core|postcore|arch|subsys|fs|rootfs|device|late)_initcall(?:_sync)?|__initcall|early_initcall)$/;
 const DRIVER_WRAPPER = /^module_[a-z0-9_]+_driver$/;
 const EXPORT = /^EXPORT_SYMBOL(?:_GPL)?(?:_NS(?:_GPL)?)?$|^EXPORT_SYMBOL_FOR_MODULES$/;
-const PARAMETER = /^module_param(?:_named|_array|_array_named|_string|_cb|_call|_hw|_hw_named|_hw_array|_unsafe|_named_unsafe|_cb_unsafe)?$/;
+const PARAMETER =
+  /^module_param(?:_named|_array|_array_named|_string|_cb|_call|_hw|_hw_named|_hw_array|_unsafe|_named_unsafe|_cb_unsafe)?$/;
 const METADATA = /^MODULE_[A-Z_]+$/;
 
 export function moduleMacroKind(name: string): ModuleMacroKind | undefined {

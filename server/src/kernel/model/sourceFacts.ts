@@ -134,6 +134,7 @@ function fileScopeRegionsToScan(
   functions: readonly FunctionDefinition[],
 ): { start: number; end: number }[] {
   const regions: { start: number; end: number }[] = [];
+  const bodyStartOf = new Map(functions.map((f) => [f.start, f.bodyStart]));
   const cursor = tree.walk();
   try {
     if (!cursor.gotoFirstChild()) return regions;
@@ -147,8 +148,7 @@ function fileScopeRegionsToScan(
           }
         } else if (type === 'function_definition') {
           // Only the part before the body: a macro without `;` can be glued onto the next definition.
-          const fn = functions.find((f) => f.start === cursor.startIndex);
-          regions.push({ start: cursor.startIndex, end: fn ? fn.bodyStart : cursor.startIndex });
+          regions.push({ start: cursor.startIndex, end: bodyStartOf.get(cursor.startIndex) ?? cursor.startIndex });
         } else if (!NOTHING_TO_SCAN.has(type) && !type.startsWith('preproc_')) {
           regions.push({ start: cursor.startIndex, end: cursor.endIndex });
         }

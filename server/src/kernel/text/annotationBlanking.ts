@@ -6,28 +6,115 @@
 
 /** Annotations written as a bare word. */
 const BARE_ANNOTATIONS = [
-  '__init', '__exit', '__initdata', '__exitdata', '__initconst', '__exitcall', '__initcall',
-  '__meminit', '__meminitdata', '__meminitconst', '__memexit', '__ref', '__refdata', '__refconst',
-  '__devinit', '__devexit', '__devinitdata', '__devexit_p',
-  '__iomem', '__user', '__kernel', '__force', '__rcu', '__percpu', '__bitwise', '__nocast', '__safe',
-  '__private', '__must_check', '__maybe_unused', '__always_unused', '__used', '__unused', '__cold', '__hot',
-  '__always_inline', '__inline', 'noinline', 'inline_for_performance', '__noreturn', '__packed', '__weak',
-  '__pure', '__const', '__read_mostly', '__ro_after_init', '__visible', '__sched', '__latent_entropy',
-  '__randomize_layout', '__no_randomize_layout', '__nocfi', '__noclone', '__naked', '__flatten',
-  '__cacheline_aligned', '____cacheline_aligned', '__cacheline_aligned_in_smp',
-  '____cacheline_aligned_in_smp', '____cacheline_internodealigned_in_smp', 'asmlinkage', 'notrace',
-  '__deprecated', '__mustcheck', '__kprobes', 'nokprobe_inline', '__irq_entry', '__softirq_entry',
-  '__nostackprotector', '__noinstr', 'noinstr', '__fastpath', '__acpi', '__lockfunc', '__attribute_const__',
-  '__malloc', '__nonstring', '__designated_init', '__no_kasan_or_inline', '__no_sanitize_address',
-  '__no_kcsan', '__no_sanitize_thread', '__no_sanitize_undefined', '__no_stack_protector',
+  '__init',
+  '__exit',
+  '__initdata',
+  '__exitdata',
+  '__initconst',
+  '__exitcall',
+  '__initcall',
+  '__meminit',
+  '__meminitdata',
+  '__meminitconst',
+  '__memexit',
+  '__ref',
+  '__refdata',
+  '__refconst',
+  '__devinit',
+  '__devexit',
+  '__devinitdata',
+  '__devexit_p',
+  '__iomem',
+  '__user',
+  '__kernel',
+  '__force',
+  '__rcu',
+  '__percpu',
+  '__bitwise',
+  '__nocast',
+  '__safe',
+  '__private',
+  '__must_check',
+  '__maybe_unused',
+  '__always_unused',
+  '__used',
+  '__unused',
+  '__cold',
+  '__hot',
+  '__always_inline',
+  '__inline',
+  'noinline',
+  'inline_for_performance',
+  '__noreturn',
+  '__packed',
+  '__weak',
+  '__pure',
+  '__const',
+  '__read_mostly',
+  '__ro_after_init',
+  '__visible',
+  '__sched',
+  '__latent_entropy',
+  '__randomize_layout',
+  '__no_randomize_layout',
+  '__nocfi',
+  '__noclone',
+  '__naked',
+  '__flatten',
+  '__cacheline_aligned',
+  '____cacheline_aligned',
+  '__cacheline_aligned_in_smp',
+  '____cacheline_aligned_in_smp',
+  '____cacheline_internodealigned_in_smp',
+  'asmlinkage',
+  'notrace',
+  '__deprecated',
+  '__mustcheck',
+  '__kprobes',
+  'nokprobe_inline',
+  '__irq_entry',
+  '__softirq_entry',
+  '__nostackprotector',
+  '__noinstr',
+  'noinstr',
+  '__fastpath',
+  '__acpi',
+  '__lockfunc',
+  '__attribute_const__',
+  '__malloc',
+  '__nonstring',
+  '__designated_init',
+  '__no_kasan_or_inline',
+  '__no_sanitize_address',
+  '__no_kcsan',
+  '__no_sanitize_thread',
+  '__no_sanitize_undefined',
+  '__no_stack_protector',
 ];
 
 /** Annotations that take a parenthesised argument list: the name and the whole list are blanked. */
 const CALL_ANNOTATIONS = [
-  '__attribute__', '__attribute', '__aligned', '__section', '__printf', '__scanf', '__acquires', '__releases',
-  '__must_hold', '__cond_lock', '__alloc_size', '__counted_by', '__diag_ignore',
-  '__assume_aligned', '__realloc_size', '__cleanup', '__free', '__guarded_by',
-  '__pt_guarded_by', '__malloc_like', '__no_sanitize_or_inline',
+  '__attribute__',
+  '__attribute',
+  '__aligned',
+  '__section',
+  '__printf',
+  '__scanf',
+  '__acquires',
+  '__releases',
+  '__must_hold',
+  '__cond_lock',
+  '__alloc_size',
+  '__counted_by',
+  '__diag_ignore',
+  '__assume_aligned',
+  '__realloc_size',
+  '__cleanup',
+  '__free',
+  '__guarded_by',
+  '__pt_guarded_by',
+  '__malloc_like',
+  '__no_sanitize_or_inline',
 ];
 
 const ANNOTATION_PATTERN = new RegExp(
@@ -47,11 +134,9 @@ export interface BlankingResult {
   readonly annotations: readonly BlankedAnnotation[];
 }
 
-function blank(chars: string[], start: number, end: number): void {
-  for (let i = start; i < end; i++) {
-    const c = chars[i];
-    if (c !== '\n' && c !== '\r') chars[i] = ' ';
-  }
+/** Spaces for every character but line breaks, so lines and columns stay where they were. */
+function blanked(text: string): string {
+  return text.replace(/[^\r\n]/g, ' ');
 }
 
 /** Index just past the parenthesis that closes the one at `open`, or -1 when it never closes. */
@@ -72,8 +157,9 @@ export function blankAnnotations(text: string): BlankingResult {
   if (!text.includes('__') && !/\b(?:noinline|asmlinkage|notrace|noinstr)\b/.test(text)) {
     return { text, annotations: [] };
   }
-  const chars = text.split('');
+  const pieces: string[] = [];
   const annotations: BlankedAnnotation[] = [];
+  let copied = 0;
   ANNOTATION_PATTERN.lastIndex = 0;
   for (let match = ANNOTATION_PATTERN.exec(text); match; match = ANNOTATION_PATTERN.exec(text)) {
     const start = match.index;
@@ -85,8 +171,11 @@ export function blankAnnotations(text: string): BlankingResult {
       end = close;
       ANNOTATION_PATTERN.lastIndex = end;
     }
-    blank(chars, start, end);
+    pieces.push(text.slice(copied, start), blanked(text.slice(start, end)));
+    copied = end;
     annotations.push({ name: callName ?? match[0], start, end });
   }
-  return annotations.length === 0 ? { text, annotations } : { text: chars.join(''), annotations };
+  if (annotations.length === 0) return { text, annotations };
+  pieces.push(text.slice(copied));
+  return { text: pieces.join(''), annotations };
 }

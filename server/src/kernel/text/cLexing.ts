@@ -83,7 +83,11 @@ export function stringLiteralValue(expression: string): string | undefined {
     ? [...expression.matchAll(/"((?:[^"\\\n]|\\.)*)"/g)].map((m) => m[1]!)
     : undefined;
   if (pieces === undefined) return undefined;
-  return pieces.join('').replace(/\\(["\\'?])/g, '$1').replace(/\\n/g, '\n').replace(/\\t/g, '\t');
+  return pieces
+    .join('')
+    .replace(/\\(["\\'?])/g, '$1')
+    .replace(/\\n/g, '\n')
+    .replace(/\\t/g, '\t');
 }
 
 export function isIdentifier(text: string): boolean {

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what it needs, builds, typechecks, lints,
+# packages the .vsix, then runs every test layer with one runner (mocha).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+bash scripts/setup.sh
+step "build"
+npm run --silent build
+step "grammar provenance"
+npm run --silent grammar:check
+step "typecheck (tsc --noEmit, strict)"
+npm run --silent typecheck
+step "lint (eslint, prettier)"
+npm run --silent lint
+step "package (.vsix)"
+npm run --silent package
+step "tests: unit, protocol, package"
+npx mocha 'test/unit/**/*.test.ts' 'test/protocol/**/*.test.ts' 'test/package/**/*.test.ts'

@@ -1,0 +1,109 @@
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { checkPaths } from '../../server/src/kernel/analysis/checkFiles';
+import { decodeSourceBytes, inspectSourceText } from '../../server/src/kernel/analysis/sourceInput';
+import { SAMPLE_FILES, SAMPLES, SOURCE_FIXTURES } from '../support/fixtures';
+import { sharedParser } from '../support/parser';
+
+const codesOf = (reports: Awaited<ReturnType<typeof checkPaths>>): string[][] =>
+  reports.map((r) => r.diagnostics.map((d) => d.code));
+
+describe('checking files and folders', () => {
+  let scratch: string;
+  before(() => {
+    scratch = mkdtempSync(path.join(tmpdir(), 'lkm-check-'));
+  });
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('checks every .c file under a folder, in a stable order', async () => {
+    const reports = await checkPaths(await sharedParser(), [SAMPLES]);
+    const files = reports.map((r) => path.relative(SAMPLES, r.path));
+    assert.ok(files.includes('hello/hello.c'));
+    assert.ok(files.includes('broken/missing-license/nolicense.c'));
+    assert.deepEqual(files, [...files].sort());
+    const missing = reports.filter((r) => r.diagnostics.some((d) => d.code === 'missing-license'));
+    assert.deepEqual(
+      missing.map((r) => path.relative(SAMPLES, r.path)),
+      ['broken/missing-license/nolicense.c'],
+    );
+  });
+
+  it('gives each bad input its own clear diagnostic and goes on', async () => {
+    const noC = path.join(scratch, 'docs');
+    mkdirSync(noC);
+    writeFileSync(path.join(noC, 'notes.txt'), 'no C here');
+    const inputs = [
+      path.join(scratch, 'does-not-exist.c'),
+      SOURCE_FIXTURES.binary,
+      SOURCE_FIXTURES.empty,
+      noC,
+      path.join(noC, 'notes.txt'),
+      SOURCE_FIXTURES.invalidUtf8,
+      SAMPLE_FILES.missingLicense,
+    ];
+    const reports = await checkPaths(await sharedParser(), inputs);
+    assert.deepEqual(codesOf(reports), [
+      ['unreadable-file'],
+      ['not-c-source'],
+      [],
+      ['no-c-sources'],
+      ['not-c-source'],
+      ['invalid-utf8', 'missing-license'],
+      ['missing-license'],
+    ]);
+    assert.match(reports[0]!.diagnostics[0]!.message, /^cannot read: no such file or directory.*\(ENOENT\)\.$/i);
+    assert.match(reports[1]!.diagnostics[0]!.message, /binary data \(a NUL byte at line 1, column 8\)/);
+  });
+
+  it('refuses a file over the size limit without reading it, and parses it under a higher limit', async () => {
+    const big = path.join(scratch, 'big.c');
+    const unit = 'static int f(void) { return 0; }\n';
+    writeFileSync(big, unit.repeat(Math.ceil((10 * 1024 * 1024) / unit.length)));
+    const parser = await sharedParser();
+    const [refused] = await checkPaths(parser, [big]);
+    assert.deepEqual(codesOf([refused!]), [['file-too-large']]);
+    assert.match(refused!.diagnostics[0]!.message, /the file is 10\.0 MB, over the limit of 4\.0 MB/);
+    const [parsed] = await checkPaths(parser, [big], { maxFileSizeBytes: 16 * 1024 * 1024 });
+    assert.deepEqual(parsed!.diagnostics, []);
+  });
+
+  it('reports a named pipe instead of blocking on it', async () => {
+    const fifo = path.join(scratch, 'pipe.c');
+    execFileSync('mkfifo', [fifo]);
+    const [report] = await checkPaths(await sharedParser(), [fifo]);
+    assert.deepEqual(codesOf([report!]), [['unreadable-file']]);
+    assert.match(report!.diagnostics[0]!.message, /not a regular file/);
+  });
+
+  it('does not loop on a symlink cycle', async () => {
+    const loop = path.join(scratch, 'loop');
+    mkdirSync(loop);
+    writeFileSync(path.join(loop, 'a.c'), 'MODULE_LICENSE("GPL");\n');
+    symlinkSync(loop, path.join(loop, 'again'));
+    const reports = await checkPaths(await sharedParser(), [loop]);
+    assert.ok(reports.length >= 1 && reports.length <= 2, `${reports.length} reports`);
+  });
+});
+
+describe('source input checks', () => {
+  it('finds the first invalid UTF-8 byte and its line', () => {
+    const bytes = Buffer.from('ok\nab\xffc', 'latin1');
+    const { text, encodingProblem } = decodeSourceBytes(bytes);
+    assert.equal(text, 'ok\nab\ufffdc');
+    assert.match(encodingProblem!.message, /^invalid UTF-8 at byte 5:/);
+    assert.deepEqual(encodingProblem!.range.start, { line: 1, character: 2 });
+  });
+
+  it('accepts valid multi-byte UTF-8', () => {
+    assert.equal(decodeSourceBytes(Buffer.from('/* café 😀 */', 'utf8')).encodingProblem, undefined);
+  });
+
+  it('measures the size in UTF-8 bytes, not characters', () => {
+    const limits = { maxFileSizeBytes: 10 };
+    assert.equal(inspectSourceText('é'.repeat(5), limits), undefined);
+    assert.equal(inspectSourceText('é'.repeat(6), limits)?.code, 'file-too-large');
+  });
+});
