@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds every sample with real kbuild and records what the compiler and modpost said, as golden
-# files in test/fixtures/kbuild/. Tests compare our diagnostics' kernel words with these lines.
+# files in test/fixtures/kbuild/, and keeps the .ko files kbuild made in test/fixtures/ko/ (real
+# module images for the ELF reader's tests). Tests compare our diagnostics' kernel words with these.
 # Needs Debian's linux-headers-amd64 (or KDIR=<headers>). Run it again after changing a sample.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,7 +11,8 @@ release=$(basename "$KDIR" | sed 's/^linux-headers-//')
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 out="$root/test/fixtures/kbuild"
-mkdir -p "$out"
+modules="$root/test/fixtures/ko"
+mkdir -p "$out" "$modules"
 for makefile in $(cd "$root/samples" && find . -name Makefile | sort); do
   sample=$(dirname "$makefile" | sed 's#^\./##')
   # A fresh copy each time, so no sample sees another's build output.
@@ -23,5 +25,7 @@ for makefile in $(cd "$root/samples" && find . -name Makefile | sort); do
       | sed -e "s#$work/##g" -e "s#$KDIR/##g" -e 's#/usr/src/linux-headers-[^/]*/##g' || true
     if grep -q '^  LD \[M\]' <<<"$log"; then echo "# built: $(grep '^  LD \[M\]' <<<"$log" | sed "s#.*$work/##" | tr '\n' ' ')"; else echo "# not built"; fi
   } >"$out/$(tr / _ <<<"$sample").txt"
+  find "$work/samples/$sample" -maxdepth 1 -name '*.ko' -exec cp {} "$modules/" \;
 done
-echo "recorded $(ls "$out" | wc -l) samples from $KDIR into test/fixtures/kbuild/"
+echo "$release" >"$modules/RELEASE"
+echo "recorded $(ls "$out" | wc -l) samples from $KDIR into test/fixtures/kbuild/, $(ls "$modules"/*.ko | wc -l) modules into test/fixtures/ko/"
