@@ -19,9 +19,8 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   define: { LKM_VERSION: JSON.stringify(version) },
-  // NOTE: the ESM build of web-tree-sitter locates itself through import.meta.url, which a CJS
-  // bundle does not have; its CJS build uses __dirname.
-  alias: { 'web-tree-sitter': path.join(root, 'node_modules/web-tree-sitter/tree-sitter.cjs') },
+  // Loaded at run time from dist/grammars/ (see copyGrammarFiles), never bundled.
+  external: ['web-tree-sitter'],
 };
 const bundles = [
   {
@@ -41,7 +40,13 @@ function copyGrammarFiles() {
   const target = path.join(dist, 'grammars');
   mkdirSync(target, { recursive: true });
   copyFileSync(path.join(root, 'grammars/tree-sitter-c.wasm'), path.join(target, 'tree-sitter-c.wasm'));
+  // NOTE: the runtime is loaded from its own file, not bundled, so that recovering from a wasm fault
+  // can load a fresh copy of it (see cParser.ts). Its CJS build finds its wasm through locateFile.
   copyFileSync(path.join(root, 'node_modules/web-tree-sitter/tree-sitter.wasm'), path.join(target, 'tree-sitter.wasm'));
+  copyFileSync(
+    path.join(root, 'node_modules/web-tree-sitter/tree-sitter.cjs'),
+    path.join(target, 'web-tree-sitter.cjs'),
+  );
   cpSync(path.join(root, 'grammars/queries'), path.join(target, 'queries'), { recursive: true });
 }
 

@@ -19,10 +19,6 @@ export class LanguageServerContext implements vscode.Disposable {
     );
   }
 
-  get languageClient(): LanguageClient | undefined {
-    return this.client;
-  }
-
   async start(): Promise<void> {
     const serverModule = this.extension.asAbsolutePath('dist/server.js');
     const serverOptions: ServerOptions = {
@@ -50,8 +46,14 @@ export class LanguageServerContext implements vscode.Disposable {
     await this.client.restart();
   }
 
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.stop();
+  }
+
   dispose(): void {
-    void this.client?.stop();
+    void this.stop();
     for (const disposable of this.disposables) disposable.dispose();
   }
 }

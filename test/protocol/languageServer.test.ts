@@ -102,13 +102,20 @@ describe('language server over stdio (built dist/server.js)', () => {
     assert.deepEqual(await client.diagnostics(uri, (_, p) => p.version === 2, since), []);
   });
 
-  it('answers code actions with nothing where there is nothing to fix', async () => {
-    const actions = await client.connection.sendRequest(CodeActionRequest.type, {
-      textDocument: { uri: uriOf(SAMPLE_FILES.hello) },
-      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      context: { diagnostics: [] },
-    });
-    assert.deepEqual(actions, []);
+  it("still offers its fix when another tool's diagnostic shares the line", async () => {
+    const uri = 'untitled:foreign.c';
+    await open(client, uri, readText(SAMPLE_FILES.missingLicense));
+    const [ours] = await client.diagnostics(uri, (d) => d.length > 0);
+    const foreign: Diagnostic = { range: ours!.range, message: 'unknown type name', source: 'clangd', code: 'x' };
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: ours!.range,
+      context: { diagnostics: [foreign] },
+    })) as CodeAction[];
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Add MODULE_LICENSE("GPL");'],
+    );
   });
 
   it('clears diagnostics when a document closes', async () => {
@@ -153,6 +160,18 @@ describe('language server under bad input', () => {
 });
 
 describe('language server settings and transports', () => {
+  it('accepts null initializationOptions', async () => {
+    const client = LspTestClient.start('stdio');
+    try {
+      await client.initialize(true, null);
+      const uri = 'untitled:null-options.c';
+      await open(client, uri, readText(SAMPLE_FILES.missingLicense));
+      assert.deepEqual(codes(await client.diagnostics(uri)), ['missing-license']);
+    } finally {
+      client.kill();
+    }
+  });
+
   it('honours lkm.maxFileSize from workspace/configuration', async () => {
     const client = LspTestClient.start('stdio');
     try {

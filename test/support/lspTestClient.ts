@@ -59,8 +59,9 @@ export class LspTestClient {
     return new LspTestClient(child, transport);
   }
 
-  async initialize(workspaceConfiguration = true): Promise<InitializeResult> {
+  async initialize(workspaceConfiguration = true, initializationOptions?: unknown): Promise<InitializeResult> {
     const result = await this.connection.sendRequest(InitializeRequest.type, {
+      ...(initializationOptions !== undefined ? { initializationOptions } : {}),
       processId: process.pid,
       rootUri: pathToFileURL(REPOSITORY_ROOT).href,
       capabilities: {

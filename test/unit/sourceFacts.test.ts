@@ -30,8 +30,14 @@ describe('source facts', () => {
         ['local.h', false],
       ],
     );
+    const define = '#define DRV_LICENSE "Dual BSD/GPL"';
     assert.deepEqual(facts.defines, [
-      { name: 'DRV_LICENSE', value: '"Dual BSD/GPL"', start: text.indexOf('#define'), end: facts.defines[0]!.end },
+      {
+        name: 'DRV_LICENSE',
+        value: '"Dual BSD/GPL"',
+        start: text.indexOf(define),
+        end: text.indexOf(define) + define.length + 1,
+      },
     ]);
     assert.equal(facts.spdxLicense, 'GPL-2.0 OR BSD-3-Clause');
   });

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { checkPaths, type FileReport } from '../kernel/analysis/checkFiles';
-import { DEFAULT_MAX_FILE_SIZE_MB } from '../kernel/analysis/sourceInput';
+import { DEFAULT_MAX_FILE_SIZE_MB, inputLimits } from '../kernel/analysis/sourceInput';
 import { CParser } from '../kernel/parsing/cParser';
 import { formatJson } from './formats/jsonFormat';
 import { formatSarif } from './formats/sarifFormat';
@@ -30,7 +30,7 @@ export async function runCheck(argv: readonly string[], io: CommandIo): Promise<
   if (positionals.length === 0) throw new UsageError('no PATH given');
 
   const parser = await CParser.load();
-  const reports = await checkPaths(parser, positionals, { maxFileSizeBytes: maxFileSizeMb * 1024 * 1024 });
+  const reports = await checkPaths(parser, positionals, inputLimits(maxFileSizeMb));
   io.stdout(render(format, reports, io.cwd));
   if (format === 'text') io.stderr(summary(reports));
   return reports.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;

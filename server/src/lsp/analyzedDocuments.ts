@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeParsedSource } from '../kernel/analysis/analyzeSource';
+import { analysisFailed, analyzeParsedSource } from '../kernel/analysis/analyzeSource';
 import { inspectSourceText, type InputLimits } from '../kernel/analysis/sourceInput';
 import type { Diagnostic } from '../kernel/checks/diagnostic';
 import { isWasmFault, type CParser } from '../kernel/parsing/cParser';
@@ -17,6 +17,8 @@ export interface DocumentAnalysis {
  */
 export class AnalyzedDocuments {
   private readonly parsed = new Map<string, ParsedSource>();
+  /** Why a document cannot be analysed (too large, binary), decided once per change. */
+  private readonly inputProblems = new Map<string, Diagnostic>();
   private readonly analyses = new Map<string, DocumentAnalysis>();
 
   constructor(
@@ -28,10 +30,13 @@ export class AnalyzedDocuments {
   update(document: TextDocument, limits: InputLimits): void {
     this.analyses.delete(document.uri);
     const text = document.getText();
-    if (inspectSourceText(text, limits) !== undefined) {
+    const problem = inspectSourceText(text, limits);
+    if (problem !== undefined) {
       this.forget(document.uri);
+      this.inputProblems.set(document.uri, problem);
       return;
     }
+    this.inputProblems.delete(document.uri);
     const existing = this.parsed.get(document.uri);
     try {
       if (existing) existing.update(text);
@@ -45,30 +50,32 @@ export class AnalyzedDocuments {
   analyze(document: TextDocument, limits: InputLimits): DocumentAnalysis {
     const cached = this.analyses.get(document.uri);
     if (cached?.version === document.version) return cached;
-    const analysis = { version: document.version, diagnostics: this.diagnose(document, limits) };
-    this.analyses.set(document.uri, analysis);
-    return analysis;
+    if (!this.parsed.has(document.uri) && !this.inputProblems.has(document.uri)) this.update(document, limits);
+    const problem = this.inputProblems.get(document.uri);
+    if (problem !== undefined) return this.remember(document, [problem]);
+    const parsed = this.parsed.get(document.uri);
+    try {
+      if (parsed === undefined) throw new Error('the document could not be parsed');
+      return this.remember(document, analyzeParsedSource(this.parser, pathOf(document.uri), parsed).diagnostics);
+    } catch (error) {
+      this.forget(document.uri);
+      this.handleFault(error, document.uri);
+      // Not cached: the next request analyses again, on a recovered parser.
+      return { version: document.version, diagnostics: [analysisFailed(error)] };
+    }
   }
 
   forget(uri: string): void {
     this.parsed.get(uri)?.dispose();
     this.parsed.delete(uri);
+    this.inputProblems.delete(uri);
     this.analyses.delete(uri);
   }
 
-  private diagnose(document: TextDocument, limits: InputLimits): Diagnostic[] {
-    const inputProblem = inspectSourceText(document.getText(), limits);
-    if (inputProblem !== undefined) return [inputProblem];
-    if (!this.parsed.has(document.uri)) this.update(document, limits);
-    const parsed = this.parsed.get(document.uri);
-    if (parsed === undefined) return [];
-    try {
-      return [...analyzeParsedSource(this.parser, pathOf(document.uri), parsed).diagnostics];
-    } catch (error) {
-      this.forget(document.uri);
-      this.handleFault(error, document.uri);
-      return [];
-    }
+  private remember(document: TextDocument, diagnostics: readonly Diagnostic[]): DocumentAnalysis {
+    const analysis = { version: document.version, diagnostics };
+    this.analyses.set(document.uri, analysis);
+    return analysis;
   }
 
   private handleFault(error: unknown, uri: string): void {

@@ -24,6 +24,7 @@ export class LkmLanguageServer {
   private analyzed: AnalyzedDocuments | undefined;
   private settings: ServerSettings = DEFAULT_SETTINGS;
   private canAskForConfiguration = false;
+  private settingsRequests = 0;
   private readonly pendingPublish = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly connection: Connection) {}
@@ -69,9 +70,8 @@ export class LkmLanguageServer {
 
   private async initialize(params: InitializeParams): Promise<InitializeResult> {
     this.canAskForConfiguration = params.capabilities.workspace?.configuration === true;
-    if (params.initializationOptions !== undefined) {
-      this.settings = parseSettings((params.initializationOptions as { lkm?: unknown }).lkm);
-    }
+    const options = params.initializationOptions as { lkm?: unknown } | null | undefined;
+    if (options?.lkm !== undefined) this.settings = parseSettings(options.lkm);
     try {
       const parser = await CParser.load();
       this.analyzed = new AnalyzedDocuments(parser, (message) => this.connection.console.error(message));
@@ -93,11 +93,13 @@ export class LkmLanguageServer {
   }
 
   private async reloadSettings(pushed?: unknown): Promise<void> {
+    const request = ++this.settingsRequests;
     try {
       const section: unknown = this.canAskForConfiguration
         ? await this.connection.workspace.getConfiguration('lkm')
-        : (pushed as { lkm?: unknown } | undefined)?.lkm;
-      if (section === undefined) return;
+        : (pushed as { lkm?: unknown } | null | undefined)?.lkm;
+      // A later reload started while this one waited: its answer is the newer one.
+      if (section === undefined || request !== this.settingsRequests) return;
       this.settings = parseSettings(section);
       for (const document of this.documents.all()) {
         this.analyzed?.update(document, this.settings.limits);
@@ -132,7 +134,8 @@ export class LkmLanguageServer {
     const document = this.documents.get(params.textDocument.uri);
     if (document === undefined || this.analyzed === undefined) return [];
     const { diagnostics } = this.analyzed.analyze(document, this.settings.limits);
-    const wantedCodes = new Set(params.context.diagnostics.map((d) => d.code));
+    // Other tools' diagnostics on the same line (clangd, …) must not hide our fixes.
+    const wantedCodes = new Set(params.context.diagnostics.filter((d) => d.source === 'lkm').map((d) => d.code));
     return diagnostics
       .filter((d) => rangesIntersect(d.range, params.range) && (wantedCodes.size === 0 || wantedCodes.has(d.code)))
       .flatMap((d) => (d.fixes ?? []).map((fix) => toCodeAction(document.uri, fix, d)));

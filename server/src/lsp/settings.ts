@@ -1,13 +1,16 @@
-import { DEFAULT_MAX_FILE_SIZE_MB, type InputLimits } from '../kernel/analysis/sourceInput';
+import {
+  DEFAULT_INPUT_LIMITS,
+  DEFAULT_MAX_FILE_SIZE_MB,
+  inputLimits,
+  type InputLimits,
+} from '../kernel/analysis/sourceInput';
 
 /** The `lkm.*` settings the server reads, validated where they are read. */
 export interface ServerSettings {
   readonly limits: InputLimits;
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = {
-  limits: { maxFileSizeBytes: DEFAULT_MAX_FILE_SIZE_MB * 1024 * 1024 },
-};
+export const DEFAULT_SETTINGS: ServerSettings = { limits: DEFAULT_INPUT_LIMITS };
 
 /** Accepts whatever the client sent for the `lkm` section; bad values fall back to defaults. */
 export function parseSettings(raw: unknown): ServerSettings {
@@ -17,5 +20,5 @@ export function parseSettings(raw: unknown): ServerSettings {
     typeof maxFileSize === 'number' && Number.isFinite(maxFileSize) && maxFileSize > 0
       ? maxFileSize
       : DEFAULT_MAX_FILE_SIZE_MB;
-  return { limits: { maxFileSizeBytes: megabytes * 1024 * 1024 } };
+  return { limits: inputLimits(megabytes) };
 }

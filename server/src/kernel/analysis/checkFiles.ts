@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { Diagnostic, Severity } from '../checks/diagnostic';
+import { START_OF_FILE, type Diagnostic, type Severity } from '../checks/diagnostic';
 import { isWasmFault, type CParser } from '../parsing/cParser';
 import { ParsedSource } from '../parsing/parsedSource';
-import { analyzeParsedSource } from './analyzeSource';
+import { analysisFailed, analyzeParsedSource } from './analyzeSource';
 import {
   DEFAULT_INPUT_LIMITS,
   decodeSourceBytes,
@@ -20,7 +20,6 @@ export interface FileReport {
 
 const C_SOURCE = /\.[ch]$/;
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.tmp_versions']);
-const FIRST_LINE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /**
  * Checks files and folders (recursively, their .c files). Never stops at a bad input: each one
@@ -37,15 +36,14 @@ export async function checkPaths(
     if (stat instanceof Error) {
       reports.push(fileProblem(inputPath, 'error', 'unreadable-file', `cannot read: ${describeSystemError(stat)}.`));
     } else if (stat.isDirectory()) {
-      const files = await findCSources(inputPath);
-      if (files.length === 0) {
+      const { files, problems } = await findCSources(inputPath);
+      reports.push(...problems);
+      if (files.length === 0 && problems.length === 0) {
         reports.push(fileProblem(inputPath, 'warning', 'no-c-sources', 'no C sources (.c files) in this folder.'));
       }
       for (const file of files) reports.push(await checkFile(parser, file, limits));
     } else if (!C_SOURCE.test(inputPath)) {
-      reports.push(
-        fileProblem(inputPath, 'warning', 'not-c-source', 'not a C source (expected a .c or .h file); skipped.'),
-      );
+      reports.push(fileProblem(inputPath, 'error', 'not-c-source', 'not a C source (expected a .c or .h file).'));
     } else {
       reports.push(await checkFile(parser, inputPath, limits));
     }
@@ -61,19 +59,19 @@ export async function checkFile(parser: CParser, filePath: string, limits: Input
       // A FIFO or device would block or never end: only regular files are read.
       return fileProblem(filePath, 'error', 'unreadable-file', 'cannot read: not a regular file.');
     }
-    const size = stat.size;
     // Decide from the size alone: never read a huge file into memory just to refuse it.
-    const tooLarge = fileTooLarge(size, limits);
+    const tooLarge = fileTooLarge(stat.size, limits);
     if (tooLarge !== undefined) return { path: filePath, diagnostics: [tooLarge] };
     bytes = await fs.readFile(filePath);
   } catch (error) {
     return fileProblem(filePath, 'error', 'unreadable-file', `cannot read: ${describeSystemError(error)}.`);
   }
-  const { text, encodingProblem } = decodeSourceBytes(bytes);
-  const inputProblem = inspectSourceText(text, limits);
-  if (inputProblem !== undefined) return { path: filePath, diagnostics: [inputProblem] };
-  const diagnostics = encodingProblem ? [encodingProblem] : [];
+  const diagnostics: Diagnostic[] = [];
   try {
+    const { text, encodingProblem } = decodeSourceBytes(bytes);
+    const inputProblem = inspectSourceText(text, limits);
+    if (inputProblem !== undefined) return { path: filePath, diagnostics: [inputProblem] };
+    if (encodingProblem) diagnostics.push(encodingProblem);
     const parsed = ParsedSource.parse(parser, text);
     try {
       diagnostics.push(...analyzeParsedSource(parser, filePath, parsed).diagnostics);
@@ -81,42 +79,40 @@ export async function checkFile(parser: CParser, filePath: string, limits: Input
       parsed.dispose();
     }
   } catch (error) {
-    if (isWasmFault(error)) await parser.recover();
-    diagnostics.push({
-      range: FIRST_LINE,
-      severity: 'error',
-      code: 'analysis-failed',
-      source: 'lkm',
-      message: `internal error while analysing this file, please report it: ${String(error)}`,
-    });
+    if (isWasmFault(error)) await parser.recover().catch(() => undefined);
+    diagnostics.push(analysisFailed(error));
   }
   return { path: filePath, diagnostics };
 }
 
-async function findCSources(folder: string): Promise<string[]> {
-  const found: string[] = [];
-  const seen = new Set<string>();
+/** The .c files under a folder, sorted. Symlinked folders are not followed, so no loop is possible. */
+async function findCSources(folder: string): Promise<{ files: string[]; problems: FileReport[] }> {
+  const files: string[] = [];
+  const problems: FileReport[] = [];
   const walk = async (dir: string): Promise<void> => {
-    const real = await fs.realpath(dir).catch(() => dir);
-    if (seen.has(real)) return; // a symlink loop
-    seen.add(real);
-    const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+    let entries;
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      problems.push(fileProblem(dir, 'error', 'unreadable-file', `cannot read: ${describeSystemError(error)}.`));
+      return;
+    }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name)) await walk(full);
       } else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.c')) {
-        found.push(full);
+        files.push(full);
       }
     }
   };
   await walk(folder);
-  return found;
+  return { files, problems };
 }
 
 function fileProblem(filePath: string, severity: Severity, code: string, message: string): FileReport {
-  return { path: filePath, diagnostics: [{ range: FIRST_LINE, severity, code, source: 'lkm', message }] };
+  return { path: filePath, diagnostics: [{ range: START_OF_FILE, severity, code, source: 'lkm', message }] };
 }
 
 /** `No such file or directory (ENOENT)`: the words people know, and the errno name to search for. */

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../checks/diagnostic';
+import { START_OF_FILE, type Diagnostic } from '../checks/diagnostic';
 import { LineIndex } from '../text/lineIndex';
 
 /** Files larger than this are not parsed: no kernel C source comes near it, generated tables can. */
@@ -8,15 +8,18 @@ export interface InputLimits {
   readonly maxFileSizeBytes: number;
 }
 
-export const DEFAULT_INPUT_LIMITS: InputLimits = { maxFileSizeBytes: DEFAULT_MAX_FILE_SIZE_MB * 1024 * 1024 };
+export const DEFAULT_INPUT_LIMITS: InputLimits = inputLimits(DEFAULT_MAX_FILE_SIZE_MB);
 
-const WHOLE_FILE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+/** Limits from a size in megabytes, as the setting and the CLI option give it. */
+export function inputLimits(maxFileSizeMb: number): InputLimits {
+  return { maxFileSizeBytes: maxFileSizeMb * 1024 * 1024 };
+}
 
 /** A warning when a file of `sizeBytes` is over the limit and will not be parsed. */
 export function fileTooLarge(sizeBytes: number, limits: InputLimits = DEFAULT_INPUT_LIMITS): Diagnostic | undefined {
   if (sizeBytes <= limits.maxFileSizeBytes) return undefined;
   return {
-    range: WHOLE_FILE,
+    range: START_OF_FILE,
     severity: 'warning',
     code: 'file-too-large',
     source: 'lkm',
@@ -34,7 +37,7 @@ export function inspectSourceText(text: string, limits: InputLimits = DEFAULT_IN
   if (nul !== -1) {
     const at = new LineIndex(text).positionAt(nul);
     return {
-      range: WHOLE_FILE,
+      range: START_OF_FILE,
       severity: 'error',
       code: 'not-c-source',
       source: 'lkm',
@@ -74,26 +77,32 @@ export function decodeSourceBytes(bytes: Uint8Array): DecodedSource {
   }
 }
 
-function firstInvalidUtf8Byte(bytes: Uint8Array): number {
-  // Bisect on the strict decoder: a prefix is valid exactly when it ends before the first bad byte
-  // (a prefix may also end inside a valid sequence, so check with stream mode).
-  let low = 0;
-  let high = bytes.length;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (isValidUtf8Prefix(bytes.subarray(0, mid))) low = mid;
-    else high = mid - 1;
+/** Offset of the first byte of the first ill-formed UTF-8 sequence (RFC 3629), or the length. */
+export function firstInvalidUtf8Byte(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length;) {
+    const lead = bytes[i]!;
+    const length =
+      lead < 0x80
+        ? 1
+        : lead >= 0xc2 && lead <= 0xdf
+          ? 2
+          : lead >= 0xe0 && lead <= 0xef
+            ? 3
+            : lead >= 0xf0 && lead <= 0xf4
+              ? 4
+              : 0;
+    if (length === 0 || i + length > bytes.length) return i;
+    const second = bytes[i + 1]!;
+    // The second byte's range excludes overlong forms, surrogates and code points past U+10FFFF.
+    if (length > 1) {
+      const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+      const high = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+      if (second < low || second > high) return i;
+    }
+    for (let k = 2; k < length; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+    i += length;
   }
-  return low;
-}
-
-function isValidUtf8Prefix(prefix: Uint8Array): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(prefix, { stream: true });
-    return true;
-  } catch {
-    return false;
-  }
+  return bytes.length;
 }
 
 function formatMegabytes(bytes: number): string {

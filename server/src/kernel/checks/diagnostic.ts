@@ -33,7 +33,8 @@ export interface Diagnostic {
   readonly fixes?: readonly Fix[];
 }
 
-export const DIAGNOSTIC_SOURCE = 'lkm';
+/** An empty range at the very start: where problems with a whole file are reported. */
+export const START_OF_FILE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /** The kernel's own words first, then one plain sentence on what follows from them. */
 export function kernelMessage(kernelWords: string, explanation: string): string {

@@ -29,7 +29,3 @@ export const DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
   { code: 'no-c-sources', severity: 'warning', summary: 'A folder holds no C sources.' },
   { code: 'analysis-failed', severity: 'error', summary: 'An internal error stopped the analysis of one file.' },
 ];
-
-export function diagnosticCodeInfo(code: string): DiagnosticCodeInfo | undefined {
-  return DIAGNOSTIC_CODES.find((info) => info.code === code);
-}

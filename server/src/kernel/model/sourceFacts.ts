@@ -2,6 +2,8 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { CParser } from '../parsing/cParser';
 import type { ParsedSource } from '../parsing/parsedSource';
 import { isIdentifier, readArgumentList, skipLiteralOrComment, type TextSpan } from '../text/cLexing';
+import { branchesAt, readFileScope, type FileScopeDeclaration, type PreprocessorBranch } from './fileScope';
+import { readFunctionBodies, type FlowEvent, type NameUse } from './functionFacts';
 import { isModuleMacroName } from './moduleMacros';
 
 /** A macro used like a statement at file scope: `module_init(hello_init);`. Offsets are UTF-16. */
@@ -13,6 +15,8 @@ export interface MacroInvocation {
   /** From the name to the closing parenthesis, or the `;` when there is one. */
   readonly start: number;
   readonly end: number;
+  /** The `#if` branches it sits in, outermost first. */
+  readonly branches: readonly PreprocessorBranch[];
 }
 
 export interface FunctionDefinition {
@@ -24,6 +28,13 @@ export interface FunctionDefinition {
   readonly bodyStart: number;
   readonly bodyEnd: number;
   readonly isStatic: boolean;
+  /** Section and attribute annotations written on it: `__init`, `__exit`, `__ref`, … */
+  readonly annotations: readonly string[];
+  readonly branches: readonly PreprocessorBranch[];
+  /** Calls, returns, gotos and labels in source order. */
+  readonly events: readonly FlowEvent[];
+  /** Names used in the body that the body does not declare. */
+  readonly uses: readonly NameUse[];
 }
 
 export interface IncludeDirective {
@@ -33,8 +44,10 @@ export interface IncludeDirective {
   readonly end: number;
 }
 
-export interface ObjectLikeDefine {
+export interface MacroDefinition {
   readonly name: string;
+  /** Parameter names for a function-like macro; undefined for an object-like one. */
+  readonly parameters?: readonly string[];
   readonly value: string;
   readonly start: number;
   readonly end: number;
@@ -44,32 +57,67 @@ export interface ObjectLikeDefine {
 export interface SourceFacts {
   readonly macros: readonly MacroInvocation[];
   readonly functions: readonly FunctionDefinition[];
+  readonly declarations: readonly FileScopeDeclaration[];
   readonly includes: readonly IncludeDirective[];
-  readonly defines: readonly ObjectLikeDefine[];
+  readonly defines: readonly MacroDefinition[];
+  readonly enumerators: ReadonlySet<string>;
+  /** Names used at file scope, e.g. in initializers: `.llseek = default_llseek`. */
+  readonly fileScopeUses: readonly NameUse[];
+  readonly branches: readonly PreprocessorBranch[];
   /** The `SPDX-License-Identifier:` expression from the first lines, if any. */
   readonly spdxLicense?: string;
 }
 
 export function extractFacts(parser: CParser, source: ParsedSource): SourceFacts {
-  const { text, tree } = source;
-  const functions = findFunctions(parser, tree, text);
-  const macros = findMacroInvocations(parser, tree, text, functions);
+  const { text, tree, annotations } = source;
+  const shapes = findFunctionShapes(parser, tree, text);
+  const bodyStarts = new Map(shapes.map((f) => [f.start, f.bodyStart]));
+  const scope = readFileScope(tree, text, annotations, bodyStarts);
+  const bodies = readFunctionBodies(
+    parser,
+    tree,
+    text,
+    shapes.map((f) => ({ start: f.bodyStart, end: f.bodyEnd })),
+  );
+  const functions: FunctionDefinition[] = shapes.map((shape, i) => ({
+    ...shape,
+    annotations: annotations.filter((a) => a.start >= shape.start && a.end <= shape.bodyStart).map((a) => a.name),
+    branches: branchesAt(scope.branches, shape.start),
+    events: bodies.bodies[i]!.events,
+    uses: bodies.bodies[i]!.uses,
+  }));
+  const macros = findMacroInvocations(parser, tree, text, shapes, scope.regionsToScan).map((m) => ({
+    ...m,
+    branches: branchesAt(scope.branches, m.start),
+  }));
   const { includes, defines } = findPreprocessorFacts(parser, tree, text);
   const spdxLicense = /^\s*(?:\/\/|\/\*)\s*SPDX-License-Identifier:\s*(.+?)\s*(?:\*\/)?\s*$/m.exec(
     text.slice(0, 1024),
   )?.[1];
-  return { macros, functions, includes, defines, ...(spdxLicense ? { spdxLicense } : {}) };
+  return {
+    macros,
+    functions,
+    declarations: scope.declarations,
+    includes,
+    defines,
+    enumerators: bodies.enumerators,
+    fileScopeUses: bodies.fileScopeUses,
+    branches: scope.branches,
+    ...(spdxLicense ? { spdxLicense } : {}),
+  };
 }
 
-function findFunctions(parser: CParser, tree: Tree, text: string): FunctionDefinition[] {
-  const functions: FunctionDefinition[] = [];
+type FunctionShape = Omit<FunctionDefinition, 'annotations' | 'branches' | 'events' | 'uses'>;
+
+function findFunctionShapes(parser: CParser, tree: Tree, text: string): FunctionShape[] {
+  const functions: FunctionShape[] = [];
   for (const match of parser.query('functions').matches(tree.rootNode)) {
     const name = capture(match.captures, 'name');
     const body = capture(match.captures, 'body');
     const whole = capture(match.captures, 'function');
     if (!name || !body || !whole) continue;
     functions.push({
-      name: name.text,
+      name: text.slice(name.startIndex, name.endIndex),
       nameStart: name.startIndex,
       nameEnd: name.endIndex,
       start: whole.startIndex,
@@ -82,13 +130,16 @@ function findFunctions(parser: CParser, tree: Tree, text: string): FunctionDefin
   return functions.sort((a, b) => a.start - b.start);
 }
 
+type UnplacedInvocation = Omit<MacroInvocation, 'branches'>;
+
 function findMacroInvocations(
   parser: CParser,
   tree: Tree,
   text: string,
-  functions: readonly FunctionDefinition[],
-): MacroInvocation[] {
-  const found = new Map<number, MacroInvocation>();
+  functions: readonly FunctionShape[],
+  regionsToScan: readonly { start: number; end: number }[],
+): UnplacedInvocation[] {
+  const found = new Map<number, UnplacedInvocation>();
   for (const match of parser.query('module-macros').matches(tree.rootNode)) {
     const name = capture(match.captures, 'name');
     const args = capture(match.captures, 'arguments');
@@ -97,7 +148,7 @@ function findMacroInvocations(
     const list = readArgumentList(text, args.startIndex, args.endIndex);
     if (!list) continue;
     found.set(name.startIndex, {
-      name: name.text,
+      name: text.slice(name.startIndex, name.endIndex),
       nameStart: name.startIndex,
       nameEnd: name.endIndex,
       args: list.args,
@@ -106,7 +157,7 @@ function findMacroInvocations(
     });
   }
   // Module macros without their `;` parse as ERROR or declaration shapes: read those regions as text.
-  for (const region of fileScopeRegionsToScan(tree, functions)) {
+  for (const region of regionsToScan) {
     for (const invocation of scanForModuleMacros(text, region.start, region.end)) {
       if (!found.has(invocation.nameStart)) found.set(invocation.nameStart, invocation);
     }
@@ -114,55 +165,8 @@ function findMacroInvocations(
   return [...found.values()].sort((a, b) => a.start - b.start);
 }
 
-const PREPROCESSOR_CONTAINERS = new Set([
-  'preproc_if',
-  'preproc_ifdef',
-  'preproc_else',
-  'preproc_elif',
-  'preproc_elifdef',
-  'linkage_specification',
-  'declaration_list',
-]);
-const NOTHING_TO_SCAN = new Set(['expression_statement', 'comment', 'preproc_include', 'preproc_def']);
-
-/**
- * File-scope stretches that may hide macro invocations the query could not see. Walks with a cursor
- * and never asks for `parent`, which faults on very deep trees (lab notes §1).
- */
-function fileScopeRegionsToScan(
-  tree: Tree,
-  functions: readonly FunctionDefinition[],
-): { start: number; end: number }[] {
-  const regions: { start: number; end: number }[] = [];
-  const bodyStartOf = new Map(functions.map((f) => [f.start, f.bodyStart]));
-  const cursor = tree.walk();
-  try {
-    if (!cursor.gotoFirstChild()) return regions;
-    const visit = (): void => {
-      do {
-        const type = cursor.nodeType;
-        if (PREPROCESSOR_CONTAINERS.has(type)) {
-          if (cursor.gotoFirstChild()) {
-            visit();
-            cursor.gotoParent();
-          }
-        } else if (type === 'function_definition') {
-          // Only the part before the body: a macro without `;` can be glued onto the next definition.
-          regions.push({ start: cursor.startIndex, end: bodyStartOf.get(cursor.startIndex) ?? cursor.startIndex });
-        } else if (!NOTHING_TO_SCAN.has(type) && !type.startsWith('preproc_')) {
-          regions.push({ start: cursor.startIndex, end: cursor.endIndex });
-        }
-      } while (cursor.gotoNextSibling());
-    };
-    visit();
-  } finally {
-    cursor.delete();
-  }
-  return regions;
-}
-
-function scanForModuleMacros(text: string, start: number, end: number): MacroInvocation[] {
-  const invocations: MacroInvocation[] = [];
+function scanForModuleMacros(text: string, start: number, end: number): UnplacedInvocation[] {
+  const invocations: UnplacedInvocation[] = [];
   const identifier = /[A-Za-z_]\w*/y;
   for (let i = start; i < end; i++) {
     const skipped = skipLiteralOrComment(text, i);
@@ -202,9 +206,10 @@ function findPreprocessorFacts(
   parser: CParser,
   tree: Tree,
   text: string,
-): { includes: IncludeDirective[]; defines: ObjectLikeDefine[] } {
+): { includes: IncludeDirective[]; defines: MacroDefinition[] } {
   const includes: IncludeDirective[] = [];
-  const defines: ObjectLikeDefine[] = [];
+  const defines: MacroDefinition[] = [];
+  const slice = (node: Node | undefined): string => (node ? text.slice(node.startIndex, node.endIndex) : '');
   for (const match of parser.query('preprocessor').matches(tree.rootNode)) {
     const local = capture(match.captures, 'include.local');
     const system = capture(match.captures, 'include.system');
@@ -219,18 +224,31 @@ function findPreprocessorFacts(
       });
       continue;
     }
-    const name = capture(match.captures, 'define.name');
-    const value = capture(match.captures, 'define.value');
-    const define = capture(match.captures, 'define');
-    if (name && value && define && isIdentifier(name.text)) {
-      const valueText = text.slice(value.startIndex, value.endIndex).trim();
-      defines.push({ name: name.text, value: valueText, start: define.startIndex, end: define.endIndex });
-    }
+    const define = capture(match.captures, 'define') ?? capture(match.captures, 'macro');
+    const name = capture(match.captures, 'define.name') ?? capture(match.captures, 'macro.name');
+    if (!define || !name || !isIdentifier(slice(name))) continue;
+    const parameters = capture(match.captures, 'macro.parameters');
+    const value = slice(capture(match.captures, 'define.value') ?? capture(match.captures, 'macro.value')).trim();
+    defines.push({
+      name: slice(name),
+      ...(parameters
+        ? {
+            parameters: slice(parameters)
+              .slice(1, -1)
+              .split(',')
+              .map((p) => p.trim())
+              .filter((p) => p.length > 0),
+          }
+        : {}),
+      value,
+      start: define.startIndex,
+      end: define.endIndex,
+    });
   }
   return { includes, defines };
 }
 
-function insideFunctionBody(functions: readonly FunctionDefinition[], offset: number): boolean {
+function insideFunctionBody(functions: readonly FunctionShape[], offset: number): boolean {
   let low = 0;
   let high = functions.length - 1;
   while (low <= high) {

@@ -1,10 +1,18 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Language, Parser, Query, type Tree } from 'web-tree-sitter';
+import type * as WebTreeSitter from 'web-tree-sitter';
+import type { Language, Parser, Query, Tree } from 'web-tree-sitter';
 import { locateGrammarFiles, type GrammarFiles } from './grammarFiles';
 
-export type QueryName = 'module-macros' | 'functions' | 'preprocessor';
-const QUERY_NAMES: readonly QueryName[] = ['module-macros', 'functions', 'preprocessor'];
+export type QueryName = 'module-macros' | 'functions' | 'preprocessor' | 'names' | 'function-flow';
+const QUERY_NAMES: readonly QueryName[] = ['module-macros', 'functions', 'preprocessor', 'names', 'function-flow'];
+
+type Runtime = typeof WebTreeSitter;
+
+interface Instance {
+  readonly parser: Parser;
+  readonly queries: ReadonlyMap<QueryName, Query>;
+}
 
 /** Parses C with web-tree-sitter; one instance serves a whole process. */
 export class CParser {
@@ -13,56 +21,70 @@ export class CParser {
    * instance and must be re-parsed from scratch, never edited or deleted.
    */
   generation = 0;
-  private parser!: Parser;
-  private language!: Language;
-  private queries = new Map<QueryName, Query>();
+  private instance!: Instance;
+  private recovering: Promise<void> | undefined;
 
   private constructor(private readonly files: GrammarFiles) {}
 
   static async load(files: GrammarFiles = locateGrammarFiles()): Promise<CParser> {
-    const instance = new CParser(files);
-    await instance.instantiate();
-    return instance;
+    const parser = new CParser(files);
+    parser.instance = await instantiate(files);
+    parser.generation = 1;
+    return parser;
   }
 
   /**
    * NOTE: a wasm RuntimeError (e.g. from very deep trees) can corrupt the instance for every later
-   * parse (lab notes §1), so after one the whole runtime is instantiated anew.
+   * parse (lab notes §1), and web-tree-sitter keeps one instance per loaded copy of its module. So
+   * recovery loads a fresh copy of the runtime module and a new instance with it; the old one is
+   * dropped whole, with its trees. Concurrent calls share one recovery.
    */
-  async recover(): Promise<void> {
-    await this.instantiate();
+  recover(): Promise<void> {
+    this.recovering ??= instantiate(this.files)
+      .then((instance) => {
+        this.instance = instance;
+        this.generation++;
+      })
+      .finally(() => {
+        this.recovering = undefined;
+      });
+    return this.recovering;
   }
 
   parse(text: string, previous?: Tree): Tree {
-    const tree = this.parser.parse(text, previous ?? null);
+    const tree = this.instance.parser.parse(text, previous ?? null);
     if (tree === null) throw new Error('tree-sitter returned no tree');
     return tree;
   }
 
   query(name: QueryName): Query {
-    const query = this.queries.get(name);
+    const query = this.instance.queries.get(name);
     if (query === undefined) throw new Error(`query ${name} is not loaded`);
     return query;
   }
+}
 
-  get languageVersion(): number {
-    return this.language.abiVersion;
-  }
+async function instantiate(files: GrammarFiles): Promise<Instance> {
+  const runtime = loadFreshRuntime(files.runtimeModule);
+  await runtime.Parser.init({ locateFile: () => files.runtimeWasm });
+  const language: Language = await runtime.Language.load(files.languageWasm);
+  const parser = new runtime.Parser();
+  parser.setLanguage(language);
+  const queries = new Map(
+    QUERY_NAMES.map((name) => {
+      const source = readFileSync(path.join(files.queriesDir, `${name}.scm`), 'utf8');
+      return [name, new runtime.Query(language, source)] as const;
+    }),
+  );
+  return { parser, queries };
+}
 
-  private async instantiate(): Promise<void> {
-    const runtimeWasm = this.files.runtimeWasm;
-    await Parser.init({ locateFile: () => runtimeWasm });
-    this.language = await Language.load(this.files.languageWasm);
-    this.parser = new Parser();
-    this.parser.setLanguage(this.language);
-    this.queries = new Map(
-      QUERY_NAMES.map((name) => {
-        const source = readFileSync(path.join(this.files.queriesDir, `${name}.scm`), 'utf8');
-        return [name, new Query(this.language, source)];
-      }),
-    );
-    this.generation++;
-  }
+/** A new copy of the runtime module, so that its wasm instance is a new one too. */
+function loadFreshRuntime(modulePath: string): Runtime {
+  const resolved = require.resolve(modulePath);
+  delete require.cache[resolved];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded from a file on purpose
+  return require(resolved) as Runtime;
 }
 
 /** A WebAssembly.RuntimeError (out-of-bounds access, unreachable): the instance may now be corrupt. */

@@ -11,8 +11,6 @@ const BARE_ANNOTATIONS = [
   '__initdata',
   '__exitdata',
   '__initconst',
-  '__exitcall',
-  '__initcall',
   '__meminit',
   '__meminitdata',
   '__meminitconst',
@@ -117,6 +115,10 @@ const CALL_ANNOTATIONS = [
   '__no_sanitize_or_inline',
 ];
 
+const WORDS_WITHOUT_UNDERSCORES = new RegExp(
+  `\\b(?:${BARE_ANNOTATIONS.filter((word) => !word.startsWith('__')).join('|')})\\b`,
+);
+
 const ANNOTATION_PATTERN = new RegExp(
   `\\b(?:(${CALL_ANNOTATIONS.join('|')})\\s*\\(|(?:${BARE_ANNOTATIONS.join('|')})\\b)`,
   'g',
@@ -139,22 +141,26 @@ function blanked(text: string): string {
   return text.replace(/[^\r\n]/g, ' ');
 }
 
-/** Index just past the parenthesis that closes the one at `open`, or -1 when it never closes. */
+/**
+ * Index just past the parenthesis that closes the one at `open`, or -1 when it does not close
+ * before a `;`, a brace or 4096 characters: an attribute's arguments hold none of those, so an
+ * unclosed list costs little to give up on, and never blanks half a file.
+ */
 function matchingParenthesis(text: string, open: number): number {
   let depth = 0;
-  for (let i = open; i < text.length; i++) {
+  const limit = Math.min(text.length, open + 4096);
+  for (let i = open; i < limit; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x28) depth++;
     else if (c === 0x29 && --depth === 0) return i + 1;
-    // A declaration never spans this far: give up rather than blank half a file.
-    if (i - open > 4096) return -1;
+    else if (c === 0x3b || c === 0x7b || c === 0x7d) return -1;
   }
   return -1;
 }
 
 export function blankAnnotations(text: string): BlankingResult {
   // Fast path: most annotations start with "__", the rest are a handful of words.
-  if (!text.includes('__') && !/\b(?:noinline|asmlinkage|notrace|noinstr)\b/.test(text)) {
+  if (!text.includes('__') && !WORDS_WITHOUT_UNDERSCORES.test(text)) {
     return { text, annotations: [] };
   }
   const pieces: string[] = [];
