@@ -126,6 +126,9 @@ describe('language server over stdio (built dist/server.js)', () => {
   });
 });
 
+/** Completes a one-line module, so that only the licence is missing. */
+const EXIT_AND_DESCRIPTION = 'module_exit(y);\nMODULE_DESCRIPTION("d");\n';
+
 describe('language server under bad input', () => {
   let client: LspTestClient;
   before(async () => {
@@ -137,9 +140,17 @@ describe('language server under bad input', () => {
   const cases: [string, string, string[]][] = [
     ['empty.c', '', []],
     ['binary.c', '\u007fELF\u0002\u0001\u0001\u0000\u0000module_init(x);', ['not-c-source']],
-    ['lone-surrogates.c', 'module_init(x);\n/* \ud800 \udfff */\n', ['missing-license']],
-    ['broken.c', 'static int }{ (( "unterminated\nmodule_init(foo);\n#if\nmodule_exit(', ['missing-license']],
-    ['deep.c', `int x = ${'('.repeat(20000)}1${')'.repeat(20000)};\nmodule_init(x);\n`, ['missing-license']],
+    ['lone-surrogates.c', `module_init(x);\n/* \ud800 \udfff */\n${EXIT_AND_DESCRIPTION}`, ['missing-license']],
+    [
+      'broken.c',
+      `static int }{ (( "unterminated\nmodule_init(foo);\n${EXIT_AND_DESCRIPTION}#if\nmodule_exit(`,
+      ['missing-license'],
+    ],
+    [
+      'deep.c',
+      `int x = ${'('.repeat(20000)}1${')'.repeat(20000)};\nmodule_init(x);\n${EXIT_AND_DESCRIPTION}`,
+      ['missing-license'],
+    ],
     ['huge.c', `${'int a;\n'.repeat(1_500_000)}module_init(x);\n`, ['file-too-large']],
   ];
   for (const [name, text, expected] of cases) {

@@ -11,11 +11,34 @@ import { sharedParser } from '../support/parser';
  * exactly where modpost did, in modpost's words, and nowhere else.
  */
 const MODPOST_WORDS: Record<string, RegExp> = {
-  'missing-license': /^ERROR: modpost: (missing MODULE_LICENSE\(\) in )\S*?([^/\s]+\.o)$/,
+  'missing-license': /^ERROR: modpost: missing MODULE_LICENSE\(\) in \S*?([^/\s]+\.o)$/,
+  'export-without-definition': /^ERROR: modpost: "(\w+)" \[\S*?([^/\s]+\.ko)\] was exported without definition$/,
+  'exported-init-symbol':
+    /^WARNING: modpost: \S*?([^/\s]+\.o): EXPORT_SYMBOL used for init\/exit symbol: (\w+) \(section: (\S+)\)$/,
+  'section-mismatch':
+    /^WARNING: modpost: \S*?([^/\s]+\.o): section mismatch in reference: (\w+) \(section: (\.\w+)\S*\) -> (\w+) \(section: (\S+)\)$/,
+  'userspace-api': /^ERROR: modpost: "(malloc|printf|free)" \[\S*?([^/\s]+\.ko)\] undefined!$/,
+  'duplicate-init': /: error: redefinition of .init_module.$/,
+  'invalid-param': /: error: negative width in bit-field/,
 };
 
+/** What identifies one report: modpost's captures, or just the code for compiler errors. */
+function identity(match: RegExpExecArray): string {
+  return match.slice(1).join(' ');
+}
 const GOLDEN_DIR = path.join(REPOSITORY_ROOT, 'test/fixtures/kbuild');
 const goldenFiles = readdirSync(GOLDEN_DIR).filter((f) => f.endsWith('.txt'));
+
+/** modpost prefixes its lines with the level, the compiler with the place: put them back on ours. */
+const PREFIX: Record<string, string> = {
+  'missing-license': 'ERROR: modpost: ',
+  'export-without-definition': 'ERROR: modpost: ',
+  'userspace-api': 'ERROR: modpost: ',
+  'exported-init-symbol': 'WARNING: modpost: ',
+  'section-mismatch': 'WARNING: modpost: ',
+  'duplicate-init': 'x.c:1:1: error: ',
+  'invalid-param': 'x.c:1:1: error: ',
+};
 
 describe('agreement with real kbuild and modpost (Linux 6.1)', () => {
   it('has a golden record for every sample', () => {
@@ -36,10 +59,16 @@ describe('agreement with real kbuild and modpost (Linux 6.1)', () => {
       for (const [code, words] of Object.entries(MODPOST_WORDS)) {
         const theirs = lines.flatMap((line) => {
           const match = words.exec(line);
-          return match ? [`${match[1]}${match[2]}`] : [];
+          return match ? [identity(match)] : [];
         });
-        const mine = ours.filter((d) => d.code === code).map((d) => d.message.split(' — ')[0]);
-        assert.deepEqual(mine, theirs, `${code} in ${sample}`);
+        // Our message starts with the same words (paths shortened to the object's name).
+        const mine = ours
+          .filter((d) => d.code === code && d.severity !== 'hint')
+          .flatMap((d) => {
+            const match = words.exec(`${PREFIX[code]}${d.message.split(' — ')[0]}`);
+            return match ? [identity(match)] : [`unparsed: ${d.message}`];
+          });
+        assert.deepEqual(mine.sort(), theirs.sort(), `${code} in ${sample}`);
       }
     });
   }

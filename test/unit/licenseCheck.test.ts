@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { checkMissingLicense, moduleLicenseForSpdx } from '../../server/src/kernel/checks/licenseChecks';
+import { checkMissingLicense } from '../../server/src/kernel/checks/licenseChecks';
+import { moduleLicenseForSpdx } from '../../server/src/kernel/checks/licenses';
 import { SAMPLE_FILES, SOURCE_FIXTURES, readText } from '../support/fixtures';
 import { moduleOf } from '../support/parser';
 

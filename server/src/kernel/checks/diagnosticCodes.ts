@@ -15,6 +15,65 @@ export const DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
     summary: 'The module has no MODULE_LICENSE(); modpost refuses to build it.',
   },
   {
+    code: 'unknown-license',
+    severity: 'warning',
+    summary: 'MODULE_LICENSE() names a string the kernel does not know; the module counts as proprietary.',
+  },
+  {
+    code: 'non-gpl-license',
+    severity: 'information',
+    summary: 'A non-GPL licence: loading taints the kernel and GPL-only symbols are unavailable.',
+  },
+  {
+    code: 'init-without-exit',
+    severity: 'warning',
+    summary: 'module_init() without module_exit(): the module can never be unloaded.',
+  },
+  {
+    code: 'exit-without-init',
+    severity: 'warning',
+    summary: 'module_exit() without module_init(): the module runs no code of its own when loaded.',
+  },
+  {
+    code: 'duplicate-init',
+    severity: 'error',
+    summary: "Two init functions that can both be compiled: redefinition of 'init_module'.",
+  },
+  {
+    code: 'duplicate-exit',
+    severity: 'error',
+    summary: "Two exit functions that can both be compiled: redefinition of 'cleanup_module'.",
+  },
+  {
+    code: 'export-placement',
+    severity: 'warning',
+    summary: 'EXPORT_SYMBOL() does not immediately follow its function or variable (checkpatch).',
+  },
+  {
+    code: 'export-without-definition',
+    severity: 'error',
+    summary: 'The module exports a symbol it does not define (modpost).',
+  },
+  { code: 'exported-init-symbol', severity: 'warning', summary: 'An __init or __exit symbol is exported (modpost).' },
+  {
+    code: 'section-mismatch',
+    severity: 'warning',
+    summary: 'Code or data that outlives init refers to __init code or data (modpost).',
+  },
+  {
+    code: 'unpaired-resource',
+    severity: 'warning',
+    summary: 'init acquires something that exit, or an error path of init, never releases.',
+  },
+  { code: 'userspace-api', severity: 'error', summary: 'A C library call (printf, malloc, …) in kernel code.' },
+  {
+    code: 'invalid-param',
+    severity: 'error',
+    summary:
+      'A module parameter of an unknown type or with permissions the kernel refuses; a missing MODULE_PARM_DESC is a hint.',
+  },
+  { code: 'missing-description', severity: 'hint', summary: 'No MODULE_DESCRIPTION(); modpost warns from Linux 6.11.' },
+  {
     code: 'not-c-source',
     severity: 'error',
     summary: 'The input is not C source text (binary data, or not a .c/.h file).',

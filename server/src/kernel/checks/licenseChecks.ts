@@ -1,18 +1,7 @@
 import type { KernelModule, LocatedInvocation } from '../model/kernelModule';
 import { kernelMessage, type Fix } from './diagnostic';
+import { KNOWN_LICENSES, isGplCompatible, likelyLicense, moduleLicenseForSpdx } from './licenses';
 import type { ModuleDiagnostic } from './moduleDiagnostic';
-
-/** SPDX identifiers whose MODULE_LICENSE() spelling differs from plain "GPL". */
-const SPDX_TO_MODULE_LICENSE: readonly [RegExp, string][] = [
-  [/\bGPL-2\.0[^ ]*\s+OR\s+BSD-[23]-Clause\b|\bBSD-[23]-Clause\s+OR\s+GPL-2\.0/i, 'Dual BSD/GPL'],
-  [/\bGPL-2\.0[^ ]*\s+OR\s+MIT\b|\bMIT\s+OR\s+GPL-2\.0/i, 'Dual MIT/GPL'],
-  [/\bGPL-2\.0[^ ]*\s+OR\s+MPL-1\.1\b|\bMPL-1\.1\s+OR\s+GPL-2\.0/i, 'Dual MPL/GPL'],
-  [/\bGPL-2\.0/i, 'GPL'],
-];
-
-export function moduleLicenseForSpdx(spdx: string): string | undefined {
-  return SPDX_TO_MODULE_LICENSE.find(([pattern]) => pattern.test(spdx))?.[1];
-}
 
 /** modpost: `missing MODULE_LICENSE() in <module>.o`, an error even with KBUILD_MODPOST_WARN=1. */
 export function checkMissingLicense(module: KernelModule): ModuleDiagnostic[] {
@@ -33,6 +22,64 @@ export function checkMissingLicense(module: KernelModule): ModuleDiagnostic[] {
           'modpost stops the build here: every module must declare its licence, which decides whether it may use GPL-only symbols and whether loading it taints the kernel.',
         ),
         fixes: licenseFixes(module),
+      },
+    },
+  ];
+}
+
+/**
+ * The 6.1 loader taints the kernel for any licence that is not GPL-compatible, and a string it
+ * does not know at all is most likely a typo for one it does (modpost 6.1 says nothing).
+ */
+export function checkLicenseValue(module: KernelModule): ModuleDiagnostic[] {
+  const declaration = module.licenses[0];
+  if (declaration?.value === undefined || isGplCompatible(declaration.value)) return [];
+  const { source, invocation, value } = declaration;
+  const argument = invocation.args[0]!;
+  const range = source.lines.rangeOf(argument.start, argument.end);
+  const taint = `${module.name}: module license '${value}' taints kernel.`;
+  if (KNOWN_LICENSES.includes(value)) {
+    return [
+      {
+        path: source.path,
+        diagnostic: {
+          range,
+          severity: 'information',
+          code: 'non-gpl-license',
+          source: 'lkm',
+          message: kernelMessage(
+            taint,
+            'a non-GPL module taints the kernel (P) when it loads, and GPL-only symbols (EXPORT_SYMBOL_GPL) are unavailable to it.',
+          ),
+        },
+      },
+    ];
+  }
+  const meant = likelyLicense(value);
+  const literal = argument.text.startsWith('"');
+  return [
+    {
+      path: source.path,
+      diagnostic: {
+        range,
+        severity: 'warning',
+        code: 'unknown-license',
+        source: 'lkm',
+        message: kernelMessage(
+          taint,
+          `'${value}' is not a licence string the kernel knows (${KNOWN_LICENSES.map((l) => `"${l}"`).join(', ')}), so the module counts as proprietary: loading it taints the kernel (P) and GPL-only symbols are unavailable${meant ? `. Did you mean "${meant}"?` : '.'}`,
+        ),
+        ...(meant !== undefined && literal
+          ? {
+              fixes: [
+                {
+                  title: `Change the licence to "${meant}"`,
+                  preferred: true,
+                  edits: [{ range, newText: `"${meant}"` }],
+                },
+              ],
+            }
+          : {}),
       },
     },
   ];

@@ -1,11 +1,45 @@
 import type { KernelModule } from '../model/kernelModule';
-import { checkMissingLicense } from './licenseChecks';
+import { checkMissingDescription } from './descriptionCheck';
+import { checkDuplicateEntryPoints, checkExitWithoutInit, checkInitWithoutExit } from './entryPointChecks';
+import { checkExportedInitSymbol, checkExportPlacement, checkExportWithoutDefinition } from './exportChecks';
+import { checkLicenseValue, checkMissingLicense } from './licenseChecks';
 import type { ModuleDiagnostic } from './moduleDiagnostic';
+import { checkParameters } from './parameterChecks';
+import { checkUnpairedResources } from './resourceChecks';
+import { DEFAULT_RESOURCE_PAIRS, type ResourcePairs } from './resourcePairs';
+import { checkSectionMismatch } from './sectionMismatchChecks';
+import { checkUserspaceApi } from './userspaceApiChecks';
 
-type ModuleCheck = (module: KernelModule) => ModuleDiagnostic[];
+/** What the checks may know beyond the module's own sources. */
+export interface CheckContext {
+  /** The target kernel's release, e.g. `6.1.0-56-amd64`; some checks depend on the version. */
+  readonly release?: string;
+  /** Whether the kernel headers visible to the module define this name (macro, inline, enumerator, declaration). */
+  readonly knowsName: (name: string) => boolean;
+  readonly resourcePairs: ResourcePairs;
+}
 
-const MODULE_CHECKS: readonly ModuleCheck[] = [checkMissingLicense];
+export const NO_HEADERS_CONTEXT: CheckContext = {
+  release: '6.1',
+  knowsName: () => false,
+  resourcePairs: DEFAULT_RESOURCE_PAIRS,
+};
 
-export function checkModule(module: KernelModule): ModuleDiagnostic[] {
-  return MODULE_CHECKS.flatMap((check) => check(module));
+export function checkModule(module: KernelModule, context: CheckContext = NO_HEADERS_CONTEXT): ModuleDiagnostic[] {
+  if (!module.isModule) return [];
+  return [
+    ...checkMissingLicense(module),
+    ...checkLicenseValue(module),
+    ...checkInitWithoutExit(module, context.resourcePairs),
+    ...checkExitWithoutInit(module),
+    ...checkDuplicateEntryPoints(module),
+    ...checkExportWithoutDefinition(module),
+    ...checkExportedInitSymbol(module),
+    ...checkExportPlacement(module),
+    ...checkSectionMismatch(module),
+    ...checkUnpairedResources(module, context.resourcePairs),
+    ...checkUserspaceApi(module, context.knowsName),
+    ...checkParameters(module, context.knowsName),
+    ...checkMissingDescription(module, context.release),
+  ];
 }

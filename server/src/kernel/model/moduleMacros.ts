@@ -38,3 +38,11 @@ export function moduleMacroKind(name: string): ModuleMacroKind | undefined {
 export function isModuleMacroName(name: string): boolean {
   return moduleMacroKind(name) !== undefined;
 }
+
+/** Tells what a macro does for a module; the headers' own wrappers can extend the built-in names. */
+export interface MacroCatalog {
+  kindOf(name: string): ModuleMacroKind | undefined;
+}
+
+/** The names known without any kernel headers. */
+export const BUILTIN_MACRO_CATALOG: MacroCatalog = { kindOf: moduleMacroKind };
