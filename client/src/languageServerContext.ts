@@ -35,7 +35,11 @@ export class LanguageServerContext implements vscode.Disposable {
         { scheme: 'untitled', language: 'c' },
       ],
       outputChannel: this.output,
-      synchronize: { configurationSection: 'lkm' },
+      synchronize: {
+        configurationSection: 'lkm',
+        // Module membership comes from Kbuild files, and a module spans several sources.
+        fileEvents: vscode.workspace.createFileSystemWatcher('**/{Kbuild,Makefile,*.mk,*.c,*.h}'),
+      },
     };
     this.client = new LanguageClient('lkm', 'Kernel Module Workbench', serverOptions, clientOptions);
     await this.client.start();

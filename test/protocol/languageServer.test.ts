@@ -11,7 +11,7 @@ import {
   type Diagnostic,
   type TextEdit,
 } from 'vscode-languageserver-protocol';
-import { SAMPLE_FILES, readText } from '../support/fixtures';
+import { SAMPLE_FILES, TWO_FILE_MODULE, readText } from '../support/fixtures';
 import { LspTestClient } from '../support/lspTestClient';
 
 const uriOf = (file: string): string => pathToFileURL(file).href;
@@ -128,6 +128,30 @@ describe('language server over stdio (built dist/server.js)', () => {
 
 /** Completes a one-line module, so that only the licence is missing. */
 const EXIT_AND_DESCRIPTION = 'module_exit(y);\nMODULE_DESCRIPTION("d");\n';
+
+describe('language server on a module of several files', () => {
+  let client: LspTestClient;
+  before(async () => {
+    client = LspTestClient.start('stdio');
+    await client.initialize();
+  });
+  after(() => client.kill());
+
+  it('reads the module from its Kbuild: a helper file needs no licence of its own', async () => {
+    const helper = uriOf(TWO_FILE_MODULE.helper);
+    await open(client, helper, readText(TWO_FILE_MODULE.helper));
+    assert.deepEqual(await client.diagnostics(helper), []);
+  });
+
+  it('reports in the file that lacks the licence, and updates the other open file of the module', async () => {
+    const main = uriOf(TWO_FILE_MODULE.main);
+    const text = readText(TWO_FILE_MODULE.main).replace('MODULE_LICENSE("GPL");\n', '');
+    const since = client.publishedCount;
+    await open(client, main, text);
+    assert.deepEqual(codes(await client.diagnostics(main, () => true, since)), ['missing-license']);
+    assert.deepEqual(await client.diagnostics(uriOf(TWO_FILE_MODULE.helper), () => true, since), []);
+  });
+});
 
 describe('language server under bad input', () => {
   let client: LspTestClient;

@@ -27,6 +27,12 @@ export const SAMPLE_FILES = {
   missingLicense: path.join(SAMPLES, 'broken/missing-license/nolicense.c'),
 } as const;
 
+/** A composite Kbuild module: twofile.o made of main.o and helper.o. */
+export const TWO_FILE_MODULE = {
+  main: path.join(REPOSITORY_ROOT, 'test/fixtures/modules/twofile/main.c'),
+  helper: path.join(REPOSITORY_ROOT, 'test/fixtures/modules/twofile/helper.c'),
+} as const;
+
 export function readText(file: string): string {
   return readFileSync(file, 'utf8');
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { main } from '../../server/src/cli/lkm';
-import { REPOSITORY_ROOT, SAMPLE_FILES, SOURCE_FIXTURES } from '../support/fixtures';
+import { REPOSITORY_ROOT, SAMPLE_FILES, SOURCE_FIXTURES, TWO_FILE_MODULE } from '../support/fixtures';
 
 async function run(...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -76,6 +76,11 @@ describe('lkm check', () => {
     assert.equal(status, 1);
     const codes = (JSON.parse(stdout) as { code: string }[]).map((d) => d.code);
     assert.deepEqual(codes, ['unreadable-file', 'not-c-source']);
+  });
+
+  it('checks a file as part of its Kbuild module', async () => {
+    const { status, stdout } = await run('check', '--format', 'json', relative(TWO_FILE_MODULE.helper));
+    assert.deepEqual([status, stdout], [0, '[]\n']);
   });
 
   it('exits 2 on bad usage, with the usage text', async () => {

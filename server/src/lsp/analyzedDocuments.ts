@@ -1,38 +1,58 @@
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analysisFailed, analyzeParsedSource } from '../kernel/analysis/analyzeSource';
+import { analysisFailed } from '../kernel/analysis/analysisFailed';
+import { ModuleWorkspace, readFromDisk, type ModuleAnalysis } from '../kernel/analysis/moduleWorkspace';
 import { inspectSourceText, type InputLimits } from '../kernel/analysis/sourceInput';
 import type { Diagnostic } from '../kernel/checks/diagnostic';
 import { isWasmFault, type CParser } from '../kernel/parsing/cParser';
 import { ParsedSource } from '../kernel/parsing/parsedSource';
 
-export interface DocumentAnalysis {
+/** Diagnostics for one document at one version. */
+export interface DocumentDiagnostics {
+  readonly uri: string;
   readonly version: number;
   readonly diagnostics: readonly Diagnostic[];
 }
 
 /**
- * The parsed state of every open document. Each change re-parses incrementally from the previous
- * tree; analysis results are cached per document version.
+ * The open documents, each parsed incrementally as it changes, and analysed as part of its Kbuild
+ * module (the other files of the module come from disk, or from the editor when open).
  */
 export class AnalyzedDocuments {
   private readonly parsed = new Map<string, ParsedSource>();
+  private readonly documents = new Map<string, TextDocument>();
   /** Why a document cannot be analysed (too large, binary), decided once per change. */
   private readonly inputProblems = new Map<string, Diagnostic>();
-  private readonly analyses = new Map<string, DocumentAnalysis>();
+  private readonly workspace: ModuleWorkspace;
+  private limits: InputLimits;
 
   constructor(
     private readonly parser: CParser,
     private readonly log: (message: string) => void,
-  ) {}
+    limits: InputLimits,
+    readClosedFile: (filePath: string) => Promise<string | undefined> = readFromDisk,
+  ) {
+    this.limits = limits;
+    this.workspace = new ModuleWorkspace(parser, {
+      limits,
+      readText: async (filePath) => this.openText(filePath) ?? (await readClosedFile(filePath)),
+    });
+  }
+
+  setLimits(limits: InputLimits): void {
+    this.limits = limits;
+    this.workspace.limits = limits;
+  }
 
   /** Brings the document's tree up to date with its text. */
-  update(document: TextDocument, limits: InputLimits): void {
-    this.analyses.delete(document.uri);
+  update(document: TextDocument): void {
+    this.documents.set(document.uri, document);
     const text = document.getText();
-    const problem = inspectSourceText(text, limits);
+    const problem = inspectSourceText(text, this.limits);
+    const filePath = pathOf(document.uri);
+    this.workspace.forget(filePath);
     if (problem !== undefined) {
-      this.forget(document.uri);
+      this.dropTree(document.uri);
       this.inputProblems.set(document.uri, problem);
       return;
     }
@@ -42,55 +62,92 @@ export class AnalyzedDocuments {
       if (existing) existing.update(text);
       else this.parsed.set(document.uri, ParsedSource.parse(this.parser, text));
     } catch (error) {
-      this.forget(document.uri);
+      this.dropTree(document.uri);
       this.handleFault(error, document.uri);
     }
   }
 
-  analyze(document: TextDocument, limits: InputLimits): DocumentAnalysis {
-    const cached = this.analyses.get(document.uri);
-    if (cached?.version === document.version) return cached;
-    if (!this.parsed.has(document.uri) && !this.inputProblems.has(document.uri)) this.update(document, limits);
+  /**
+   * Analyses the document's module. The result covers every open document of that module, since
+   * an edit in one file can change what is reported in another.
+   */
+  async analyze(document: TextDocument): Promise<DocumentDiagnostics[]> {
     const problem = this.inputProblems.get(document.uri);
-    if (problem !== undefined) return this.remember(document, [problem]);
+    if (problem !== undefined) return [{ uri: document.uri, version: document.version, diagnostics: [problem] }];
+    if (!this.parsed.has(document.uri)) this.update(document);
     const parsed = this.parsed.get(document.uri);
+    let analysis: ModuleAnalysis;
     try {
       if (parsed === undefined) throw new Error('the document could not be parsed');
-      return this.remember(document, analyzeParsedSource(this.parser, pathOf(document.uri), parsed).diagnostics);
+      this.workspace.useParsed(pathOf(document.uri), parsed);
+      for (const [uri, other] of this.parsed) {
+        if (uri !== document.uri) this.workspace.useParsed(pathOf(uri), other);
+      }
+      analysis = await this.workspace.analyze(pathOf(document.uri));
     } catch (error) {
-      this.forget(document.uri);
+      this.dropTree(document.uri);
       this.handleFault(error, document.uri);
-      // Not cached: the next request analyses again, on a recovered parser.
-      return { version: document.version, diagnostics: [analysisFailed(error)] };
+      return [{ uri: document.uri, version: document.version, diagnostics: [analysisFailed(error)] }];
     }
+    const results: DocumentDiagnostics[] = [];
+    for (const source of analysis.module.sources) {
+      const open = [...this.documents.values()].find((d) => pathOf(d.uri) === source.path);
+      if (open === undefined || (open.uri !== document.uri && !this.parsed.has(open.uri))) continue;
+      results.push({
+        uri: open.uri,
+        version: open.version,
+        diagnostics: analysis.diagnostics.filter((d) => d.path === source.path).map((d) => d.diagnostic),
+      });
+    }
+    if (!results.some((r) => r.uri === document.uri)) {
+      results.push({ uri: document.uri, version: document.version, diagnostics: [] });
+    }
+    return results;
+  }
+
+  /** The diagnostics that offer fixes for a document, from a fresh analysis of its module. */
+  async diagnosticsOf(document: TextDocument): Promise<readonly Diagnostic[]> {
+    const results = await this.analyze(document);
+    return results.find((r) => r.uri === document.uri)?.diagnostics ?? [];
   }
 
   forget(uri: string): void {
-    this.parsed.get(uri)?.dispose();
-    this.parsed.delete(uri);
+    this.dropTree(uri);
+    this.documents.delete(uri);
     this.inputProblems.delete(uri);
-    this.analyses.delete(uri);
+    this.workspace.forget(pathOf(uri));
   }
 
-  private remember(document: TextDocument, diagnostics: readonly Diagnostic[]): DocumentAnalysis {
-    const analysis = { version: document.version, diagnostics };
-    this.analyses.set(document.uri, analysis);
-    return analysis;
+  /** A file changed outside the editor (Kbuild, or a closed source): read it again when needed. */
+  fileChanged(uri: string): void {
+    this.workspace.forget(pathOf(uri));
+  }
+
+  private openText(filePath: string): string | undefined {
+    for (const document of this.documents.values()) {
+      if (pathOf(document.uri) === filePath) return document.getText();
+    }
+    return undefined;
+  }
+
+  private dropTree(uri: string): void {
+    this.parsed.get(uri)?.dispose();
+    this.parsed.delete(uri);
   }
 
   private handleFault(error: unknown, uri: string): void {
     this.log(`analysis of ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     if (isWasmFault(error)) {
       // Every tree belonged to the broken instance: drop them all; they re-parse on next use.
-      for (const key of [...this.parsed.keys()]) this.forget(key);
-      this.parser
+      for (const key of [...this.parsed.keys()]) this.dropTree(key);
+      this.workspace
         .recover()
         .catch((recoverError: unknown) => this.log(`parser recovery failed: ${String(recoverError)}`));
     }
   }
 }
 
-function pathOf(uri: string): string {
+export function pathOf(uri: string): string {
   try {
     return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
   } catch {

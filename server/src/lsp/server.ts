@@ -45,7 +45,14 @@ export class LkmLanguageServer {
     connection.onDidChangeConfiguration((change) => {
       void this.reloadSettings(change.settings);
     });
-    connection.onCodeAction((params) => this.guard('codeAction', [], () => this.codeActions(params)));
+    connection.onCodeAction((params) => this.guardAsync('codeAction', [], () => this.codeActions(params)));
+    connection.onDidChangeWatchedFiles(({ changes }) => {
+      this.guard('didChangeWatchedFiles', undefined, () => {
+        for (const change of changes) this.analyzed?.fileChanged(change.uri);
+        // A Kbuild or another source of a module changed: every open document may read differently.
+        for (const document of this.documents.all()) this.schedulePublish(document);
+      });
+    });
     connection.onShutdown(() => {
       for (const timer of this.pendingPublish.values()) clearTimeout(timer);
       this.pendingPublish.clear();
@@ -53,7 +60,7 @@ export class LkmLanguageServer {
 
     documents.onDidChangeContent(({ document }) => {
       this.guard('didChange', undefined, () => {
-        this.analyzed?.update(document, this.settings.limits);
+        this.analyzed?.update(document);
         this.schedulePublish(document);
       });
     });
@@ -74,7 +81,11 @@ export class LkmLanguageServer {
     if (options?.lkm !== undefined) this.settings = parseSettings(options.lkm);
     try {
       const parser = await CParser.load();
-      this.analyzed = new AnalyzedDocuments(parser, (message) => this.connection.console.error(message));
+      this.analyzed = new AnalyzedDocuments(
+        parser,
+        (message) => this.connection.console.error(message),
+        this.settings.limits,
+      );
     } catch (error) {
       // Keep serving the protocol: the user gets one clear message instead of a dead server.
       const reason = error instanceof Error ? error.message : String(error);
@@ -101,8 +112,9 @@ export class LkmLanguageServer {
       // A later reload started while this one waited: its answer is the newer one.
       if (section === undefined || request !== this.settingsRequests) return;
       this.settings = parseSettings(section);
+      this.analyzed?.setLimits(this.settings.limits);
       for (const document of this.documents.all()) {
-        this.analyzed?.update(document, this.settings.limits);
+        this.analyzed?.update(document);
         this.schedulePublish(document);
       }
     } catch (error) {
@@ -116,24 +128,31 @@ export class LkmLanguageServer {
       document.uri,
       setTimeout(() => {
         this.pendingPublish.delete(document.uri);
-        this.publish(document.uri);
+        void this.publish(document.uri);
       }, PUBLISH_DELAY_MS),
     );
   }
 
-  private publish(uri: string): void {
-    this.guard('publishDiagnostics', undefined, () => {
+  private async publish(uri: string): Promise<void> {
+    await this.guardAsync('publishDiagnostics', undefined, async () => {
       const document = this.documents.get(uri);
       if (document === undefined || this.analyzed === undefined) return;
-      const { version, diagnostics } = this.analyzed.analyze(document, this.settings.limits);
-      void this.connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map(toLspDiagnostic) });
+      for (const result of await this.analyzed.analyze(document)) {
+        // Skip what an edit made while the analysis ran has already made stale.
+        if (this.documents.get(result.uri)?.version !== result.version) continue;
+        void this.connection.sendDiagnostics({
+          uri: result.uri,
+          version: result.version,
+          diagnostics: result.diagnostics.map(toLspDiagnostic),
+        });
+      }
     });
   }
 
-  private codeActions(params: CodeActionParams): CodeAction[] {
+  private async codeActions(params: CodeActionParams): Promise<CodeAction[]> {
     const document = this.documents.get(params.textDocument.uri);
     if (document === undefined || this.analyzed === undefined) return [];
-    const { diagnostics } = this.analyzed.analyze(document, this.settings.limits);
+    const diagnostics = await this.analyzed.diagnosticsOf(document);
     // Other tools' diagnostics on the same line (clangd, …) must not hide our fixes.
     const wantedCodes = new Set(params.context.diagnostics.filter((d) => d.source === 'lkm').map((d) => d.code));
     return diagnostics
@@ -146,10 +165,23 @@ export class LkmLanguageServer {
     try {
       return action();
     } catch (error) {
-      this.connection.console.error(
-        `${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      );
+      this.logFailure(what, error);
       return fallback;
     }
+  }
+
+  private async guardAsync<T>(what: string, fallback: T, action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      this.logFailure(what, error);
+      return fallback;
+    }
+  }
+
+  private logFailure(what: string, error: unknown): void {
+    this.connection.console.error(
+      `${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
   }
 }

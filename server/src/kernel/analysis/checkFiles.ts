@@ -2,8 +2,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { START_OF_FILE, type Diagnostic, type Severity } from '../checks/diagnostic';
 import { isWasmFault, type CParser } from '../parsing/cParser';
-import { ParsedSource } from '../parsing/parsedSource';
-import { analysisFailed, analyzeParsedSource } from './analyzeSource';
+import type { CheckContext } from '../checks/moduleChecks';
+import { analysisFailed } from './analysisFailed';
+import { ModuleWorkspace } from './moduleWorkspace';
 import {
   DEFAULT_INPUT_LIMITS,
   decodeSourceBytes,
@@ -22,14 +23,17 @@ const C_SOURCE = /\.[ch]$/;
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.tmp_versions']);
 
 /**
- * Checks files and folders (recursively, their .c files). Never stops at a bad input: each one
- * gets a diagnostic saying what is wrong with it, and the rest are still checked.
+ * Checks files and folders (recursively, their .c files), each as part of its Kbuild module.
+ * Never stops at a bad input: each one gets a diagnostic saying what is wrong with it, and the
+ * rest are still checked.
  */
 export async function checkPaths(
   parser: CParser,
   paths: readonly string[],
   limits: InputLimits = DEFAULT_INPUT_LIMITS,
+  context?: CheckContext,
 ): Promise<FileReport[]> {
+  const workspace = new ModuleWorkspace(parser, { limits, ...(context ? { context } : {}) });
   const reports: FileReport[] = [];
   for (const inputPath of paths) {
     const stat = await fs.stat(inputPath).catch((error: unknown) => error as NodeJS.ErrnoException);
@@ -41,17 +45,18 @@ export async function checkPaths(
       if (files.length === 0 && problems.length === 0) {
         reports.push(fileProblem(inputPath, 'warning', 'no-c-sources', 'no C sources (.c files) in this folder.'));
       }
-      for (const file of files) reports.push(await checkFile(parser, file, limits));
+      for (const file of files) reports.push(await checkFile(workspace, file));
     } else if (!C_SOURCE.test(inputPath)) {
       reports.push(fileProblem(inputPath, 'error', 'not-c-source', 'not a C source (expected a .c or .h file).'));
     } else {
-      reports.push(await checkFile(parser, inputPath, limits));
+      reports.push(await checkFile(workspace, inputPath));
     }
   }
   return reports;
 }
 
-export async function checkFile(parser: CParser, filePath: string, limits: InputLimits): Promise<FileReport> {
+/** One file: its own input problems first, then the diagnostics its module's analysis puts in it. */
+async function checkFile(workspace: ModuleWorkspace, filePath: string): Promise<FileReport> {
   let bytes: Buffer;
   try {
     const stat = await fs.stat(filePath);
@@ -60,7 +65,7 @@ export async function checkFile(parser: CParser, filePath: string, limits: Input
       return fileProblem(filePath, 'error', 'unreadable-file', 'cannot read: not a regular file.');
     }
     // Decide from the size alone: never read a huge file into memory just to refuse it.
-    const tooLarge = fileTooLarge(stat.size, limits);
+    const tooLarge = fileTooLarge(stat.size, workspace.limits);
     if (tooLarge !== undefined) return { path: filePath, diagnostics: [tooLarge] };
     bytes = await fs.readFile(filePath);
   } catch (error) {
@@ -69,17 +74,14 @@ export async function checkFile(parser: CParser, filePath: string, limits: Input
   const diagnostics: Diagnostic[] = [];
   try {
     const { text, encodingProblem } = decodeSourceBytes(bytes);
-    const inputProblem = inspectSourceText(text, limits);
+    const inputProblem = inspectSourceText(text, workspace.limits);
     if (inputProblem !== undefined) return { path: filePath, diagnostics: [inputProblem] };
     if (encodingProblem) diagnostics.push(encodingProblem);
-    const parsed = ParsedSource.parse(parser, text);
-    try {
-      diagnostics.push(...analyzeParsedSource(parser, filePath, parsed).diagnostics);
-    } finally {
-      parsed.dispose();
-    }
+    const analysis = await workspace.analyze(path.resolve(filePath));
+    const absolute = path.resolve(filePath);
+    diagnostics.push(...analysis.diagnostics.filter((d) => d.path === absolute).map((d) => d.diagnostic));
   } catch (error) {
-    if (isWasmFault(error)) await parser.recover().catch(() => undefined);
+    if (isWasmFault(error)) await workspace.recover();
     diagnostics.push(analysisFailed(error));
   }
   return { path: filePath, diagnostics };

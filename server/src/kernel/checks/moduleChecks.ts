@@ -1,4 +1,5 @@
 import type { KernelModule } from '../model/kernelModule';
+import { BUILTIN_MACRO_CATALOG, type MacroCatalog } from '../model/moduleMacros';
 import { checkMissingDescription } from './descriptionCheck';
 import { checkDuplicateEntryPoints, checkExitWithoutInit, checkInitWithoutExit } from './entryPointChecks';
 import { checkExportedInitSymbol, checkExportPlacement, checkExportWithoutDefinition } from './exportChecks';
@@ -17,12 +18,15 @@ export interface CheckContext {
   /** Whether the kernel headers visible to the module define this name (macro, inline, enumerator, declaration). */
   readonly knowsName: (name: string) => boolean;
   readonly resourcePairs: ResourcePairs;
+  /** Which macros are module macros: the built-in names, plus the wrappers the headers define. */
+  readonly macroCatalog: MacroCatalog;
 }
 
 export const NO_HEADERS_CONTEXT: CheckContext = {
   release: '6.1',
   knowsName: () => false,
   resourcePairs: DEFAULT_RESOURCE_PAIRS,
+  macroCatalog: BUILTIN_MACRO_CATALOG,
 };
 
 export function checkModule(module: KernelModule, context: CheckContext = NO_HEADERS_CONTEXT): ModuleDiagnostic[] {

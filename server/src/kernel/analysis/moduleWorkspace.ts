@@ -1,0 +1,148 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { checkModule, NO_HEADERS_CONTEXT, type CheckContext } from '../checks/moduleChecks';
+import type { ModuleDiagnostic } from '../checks/moduleDiagnostic';
+import { KbuildModuleLocator, type LocatedModule } from '../kbuild/moduleLocator';
+import { buildModule, type KernelModule, type ModuleSource } from '../model/kernelModule';
+import { extractFacts } from '../model/sourceFacts';
+import type { CParser } from '../parsing/cParser';
+import { ParsedSource } from '../parsing/parsedSource';
+import { LineIndex } from '../text/lineIndex';
+import { decodeSourceBytes, inspectSourceText, DEFAULT_INPUT_LIMITS, type InputLimits } from './sourceInput';
+
+export interface ModuleAnalysis {
+  readonly module: KernelModule;
+  /** Where the module comes from: its Kbuild declaration, or undefined for a lone file. */
+  readonly kbuild?: LocatedModule;
+  readonly diagnostics: readonly ModuleDiagnostic[];
+}
+
+export interface ModuleWorkspaceOptions {
+  /** Reads a file that is not open in an editor; the default reads the disk. */
+  readonly readText?: (filePath: string) => Promise<string | undefined>;
+  readonly context?: CheckContext;
+  readonly limits?: InputLimits;
+}
+
+/**
+ * Modules as Kbuild defines them, analysed from their sources. Each file's facts are cached and
+ * re-read only when its text changes, so an edit re-analyses one file and the module-level checks,
+ * not the whole module. Files open in an editor are handed in already parsed.
+ */
+export class ModuleWorkspace {
+  readonly locator: KbuildModuleLocator;
+  private readonly sources = new Map<string, ModuleSource>();
+  private readonly openFiles = new Set<string>();
+  private readonly readText: (filePath: string) => Promise<string | undefined>;
+  context: CheckContext;
+  limits: InputLimits;
+
+  constructor(
+    private readonly parser: CParser,
+    options: ModuleWorkspaceOptions = {},
+  ) {
+    this.readText = options.readText ?? readFromDisk;
+    this.context = options.context ?? NO_HEADERS_CONTEXT;
+    this.limits = options.limits ?? DEFAULT_INPUT_LIMITS;
+    this.locator = new KbuildModuleLocator({
+      readFile: (file) => this.readText(file),
+      exists: (file) =>
+        fs.access(file).then(
+          () => true,
+          () => false,
+        ),
+    });
+  }
+
+  /** An open document's current parse: its facts replace whatever was read from disk. */
+  useParsed(filePath: string, parsed: ParsedSource): ModuleSource {
+    this.openFiles.add(filePath);
+    const cached = this.sources.get(filePath);
+    if (cached !== undefined && cached.text === parsed.text) return cached;
+    const source = {
+      path: filePath,
+      text: parsed.text,
+      lines: new LineIndex(parsed.text),
+      facts: extractFacts(this.parser, parsed),
+    };
+    this.sources.set(filePath, source);
+    return source;
+  }
+
+  /** After a wasm fault: a fresh parser instance, and every cached fact read again. */
+  async recover(): Promise<void> {
+    this.sources.clear();
+    this.openFiles.clear();
+    await this.parser.recover().catch(() => undefined);
+  }
+
+  /** A document closed, or a file changed on disk: read it again next time. */
+  forget(filePath: string): void {
+    this.openFiles.delete(filePath);
+    this.sources.delete(filePath);
+    if (/(^|\/)(Kbuild|Makefile)$|\.mk$/.test(filePath)) this.locator.invalidate(filePath);
+  }
+
+  /** Analyses the module `filePath` belongs to: its Kbuild module, or the file alone. */
+  async analyze(filePath: string): Promise<ModuleAnalysis> {
+    const kbuild = await this.locator.moduleOf(filePath).catch(() => undefined);
+    const files = kbuild ? [...new Set([filePath, ...kbuild.sources])] : [filePath];
+    const sources: ModuleSource[] = [];
+    for (const file of files) {
+      const source = await this.sourceOf(file);
+      if (source !== undefined) sources.push(source);
+    }
+    await this.addIncludedSources(sources);
+    const name = kbuild?.objectName ?? path.basename(filePath).replace(/\.[ch]$/, '');
+    const module = buildModule(name, sortedLike(sources, files), this.context.macroCatalog);
+    return { module, ...(kbuild ? { kbuild } : {}), diagnostics: checkModule(module, this.context) };
+  }
+
+  /** `#include "other.c"` makes the other file part of the module (lab notes §1). */
+  private async addIncludedSources(sources: ModuleSource[]): Promise<void> {
+    for (let i = 0; i < sources.length && sources.length < 64; i++) {
+      for (const include of sources[i]!.facts.includes) {
+        if (include.system || !include.path.endsWith('.c')) continue;
+        const included = path.resolve(path.dirname(sources[i]!.path), include.path);
+        if (sources.some((s) => s.path === included)) continue;
+        const source = await this.sourceOf(included);
+        if (source !== undefined) sources.push(source);
+      }
+    }
+  }
+
+  private async sourceOf(filePath: string): Promise<ModuleSource | undefined> {
+    const cached = this.sources.get(filePath);
+    if (cached !== undefined && this.openFiles.has(filePath)) return cached;
+    const text = await this.readText(filePath);
+    if (text === undefined || inspectSourceText(text, this.limits) !== undefined) return undefined;
+    if (cached !== undefined && cached.text === text) return cached;
+    const parsed = ParsedSource.parse(this.parser, text);
+    try {
+      const source = { path: filePath, text, lines: new LineIndex(text), facts: extractFacts(this.parser, parsed) };
+      this.sources.set(filePath, source);
+      return source;
+    } finally {
+      parsed.dispose();
+    }
+  }
+}
+
+function sortedLike(sources: readonly ModuleSource[], order: readonly string[]): ModuleSource[] {
+  const rank = (s: ModuleSource): number => {
+    const index = order.indexOf(s.path);
+    return index === -1 ? order.length : index;
+  };
+  return [...sources].sort((a, b) => rank(a) - rank(b));
+}
+
+/** A file's text from disk, or undefined when it is missing, unreadable or not a regular file. */
+export async function readFromDisk(filePath: string): Promise<string | undefined> {
+  try {
+    const stat = await fs.stat(filePath);
+    if (!stat.isFile()) return undefined;
+    return decodeSourceBytes(await fs.readFile(filePath)).text;
+  } catch {
+    return undefined;
+  }
+}
