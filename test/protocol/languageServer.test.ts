@@ -11,7 +11,7 @@ import {
   type Diagnostic,
   type TextEdit,
 } from 'vscode-languageserver-protocol';
-import { SAMPLE_FILES, TWO_FILE_MODULE, readText } from '../support/fixtures';
+import { SAMPLE_FILES, TWO_FILE_MODULE, WIDGET_MODULE, readText } from '../support/fixtures';
 import { LspTestClient } from '../support/lspTestClient';
 
 const uriOf = (file: string): string => pathToFileURL(file).href;
@@ -210,11 +210,23 @@ describe('language server settings and transports', () => {
   it('honours lkm.maxFileSize from workspace/configuration', async () => {
     const client = LspTestClient.start('stdio');
     try {
-      client.settings = { maxFileSize: 0.0001 };
+      client.settings = { ...client.settings, maxFileSize: 0.0001 };
       await client.initialize();
       const uri = 'untitled:settings.c';
       await open(client, uri, readText(SAMPLE_FILES.hello));
       assert.deepEqual(codes(await client.diagnostics(uri, (d) => d.length > 0)), ['file-too-large']);
+    } finally {
+      client.kill();
+    }
+  });
+
+  it('reads the kernel headers that lkm.kernelHeaders names: wrappers and types they define', async () => {
+    const client = LspTestClient.start('stdio');
+    try {
+      await client.initialize();
+      const uri = uriOf(WIDGET_MODULE);
+      await open(client, uri, readText(WIDGET_MODULE));
+      assert.deepEqual(codes(await client.diagnostics(uri)), ['missing-license']);
     } finally {
       client.kill();
     }

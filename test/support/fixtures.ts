@@ -33,6 +33,10 @@ export const TWO_FILE_MODULE = {
   helper: path.join(REPOSITORY_ROOT, 'test/fixtures/modules/twofile/helper.c'),
 } as const;
 
+/** A miniature kernel build tree (include/linux/module.h, a subsystem header with a wrapper macro). */
+export const FIXTURE_KERNEL_HEADERS = path.join(REPOSITORY_ROOT, 'test/fixtures/kernel-headers');
+export const WIDGET_MODULE = path.join(REPOSITORY_ROOT, 'test/fixtures/modules/widget/widget_demo.c');
+
 export function readText(file: string): string {
   return readFileSync(file, 'utf8');
 }

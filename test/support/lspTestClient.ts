@@ -17,7 +17,7 @@ import {
   type InitializeResult,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
-import { REPOSITORY_ROOT } from './fixtures';
+import { FIXTURE_KERNEL_HEADERS, REPOSITORY_ROOT } from './fixtures';
 
 export const BUILT_SERVER = path.join(REPOSITORY_ROOT, 'dist/server.js');
 
@@ -32,7 +32,8 @@ export class LspTestClient {
   private readonly published: PublishDiagnosticsParams[] = [];
   private readonly waiters: (() => void)[] = [];
   stderr = '';
-  settings: Record<string, unknown> = {};
+  /** What the server gets for `workspace/configuration` of `lkm`: the fixture headers, so runs agree on any machine. */
+  settings: Record<string, unknown> = { kernelHeaders: FIXTURE_KERNEL_HEADERS };
 
   private constructor(
     readonly process: ChildProcess,
@@ -59,9 +60,12 @@ export class LspTestClient {
     return new LspTestClient(child, transport);
   }
 
-  async initialize(workspaceConfiguration = true, initializationOptions?: unknown): Promise<InitializeResult> {
+  async initialize(
+    workspaceConfiguration = true,
+    initializationOptions: unknown = { lkm: this.settings },
+  ): Promise<InitializeResult> {
     const result = await this.connection.sendRequest(InitializeRequest.type, {
-      ...(initializationOptions !== undefined ? { initializationOptions } : {}),
+      initializationOptions,
       processId: process.pid,
       rootUri: pathToFileURL(REPOSITORY_ROOT).href,
       capabilities: {

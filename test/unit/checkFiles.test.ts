@@ -70,7 +70,7 @@ describe('checking files and folders', () => {
     const [refused] = await checkPaths(parser, [big]);
     assert.deepEqual(codesOf([refused!]), [['file-too-large']]);
     assert.match(refused!.diagnostics[0]!.message, /the file is 10\.0 MB, over the limit of 4\.0 MB/);
-    const [parsed] = await checkPaths(parser, [big], { maxFileSizeBytes: 16 * 1024 * 1024 });
+    const [parsed] = await checkPaths(parser, [big], { limits: { maxFileSizeBytes: 16 * 1024 * 1024 } });
     assert.deepEqual(parsed!.diagnostics, []);
   });
 

@@ -1,15 +1,20 @@
 import { parseArgs } from 'node:util';
 import { checkPaths, type FileReport } from '../kernel/analysis/checkFiles';
 import { DEFAULT_MAX_FILE_SIZE_MB, inputLimits } from '../kernel/analysis/sourceInput';
+import { HeaderIndex } from '../kernel/headers/headerIndex';
+import { locateKernelHeaders } from '../kernel/headers/kernelHeaders';
 import { CParser } from '../kernel/parsing/cParser';
 import { formatJson } from './formats/jsonFormat';
 import { formatSarif } from './formats/sarifFormat';
 import { formatText } from './formats/textFormat';
 import { UsageError, type CommandIo } from './commandIo';
 
-export const CHECK_USAGE = `usage: lkm check [--format text|json|sarif] [--max-file-size MB] PATH...
+export const CHECK_USAGE = `usage: lkm check [--format text|json|sarif] [--kernel-headers DIR | --no-kernel-headers]
+                 [--max-file-size MB] PATH...
 
-Analyses kernel module sources (files, or folders searched for .c files) and prints diagnostics.
+Analyses kernel module sources (files, or folders searched for .c files), each as part of its
+Kbuild module, and prints diagnostics. Kernel headers come from --kernel-headers, else
+/lib/modules/$(uname -r)/build, else the newest /usr/src/linux-headers-*.
 Exit status: 1 when any error is reported, 0 otherwise, 2 on bad usage.`;
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -30,7 +35,20 @@ export async function runCheck(argv: readonly string[], io: CommandIo): Promise<
   if (positionals.length === 0) throw new UsageError('no PATH given');
 
   const parser = await CParser.load();
-  const reports = await checkPaths(parser, positionals, inputLimits(maxFileSizeMb));
+  let headers: HeaderIndex | undefined;
+  if (values['no-kernel-headers'] !== true) {
+    const configured = values['kernel-headers'];
+    const found = locateKernelHeaders(configured !== undefined ? { configured } : {});
+    if (configured !== undefined && found === undefined) {
+      throw new UsageError(`--kernel-headers ${configured}: not a kernel build tree (no include/linux/module.h found)`);
+    }
+    if (found !== undefined) headers = new HeaderIndex(parser, found);
+  }
+  const reports = await checkPaths(parser, positionals, {
+    limits: inputLimits(maxFileSizeMb),
+    ...(headers ? { headers } : {}),
+    onLimitation: (message) => io.stderr(`lkm check: note: ${message}\n`),
+  });
   io.stdout(render(format, reports, io.cwd));
   if (format === 'text') io.stderr(summary(reports));
   return reports.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
@@ -52,6 +70,8 @@ function parseCheckArgumentsUnchecked(argv: readonly string[]) {
     options: {
       format: { type: 'string', short: 'f' },
       'max-file-size': { type: 'string' },
+      'kernel-headers': { type: 'string' },
+      'no-kernel-headers': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

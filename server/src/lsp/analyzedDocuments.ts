@@ -6,6 +6,7 @@ import { inspectSourceText, type InputLimits } from '../kernel/analysis/sourceIn
 import type { Diagnostic } from '../kernel/checks/diagnostic';
 import { isWasmFault, type CParser } from '../kernel/parsing/cParser';
 import { ParsedSource } from '../kernel/parsing/parsedSource';
+import type { HeaderIndex } from '../kernel/headers/headerIndex';
 
 /** Diagnostics for one document at one version. */
 export interface DocumentDiagnostics {
@@ -25,6 +26,7 @@ export class AnalyzedDocuments {
   private readonly inputProblems = new Map<string, Diagnostic>();
   private readonly workspace: ModuleWorkspace;
   private limits: InputLimits;
+  private limitations: readonly string[] = [];
 
   constructor(
     private readonly parser: CParser,
@@ -42,6 +44,16 @@ export class AnalyzedDocuments {
   setLimits(limits: InputLimits): void {
     this.limits = limits;
     this.workspace.limits = limits;
+  }
+
+  /** The target's kernel headers (or none): every module reads differently with them. */
+  setHeaders(headers: HeaderIndex | undefined): void {
+    this.workspace.headers = headers;
+  }
+
+  /** What the last analyses could not check, for the user to hear once. */
+  get lastLimitations(): readonly string[] {
+    return this.limitations;
   }
 
   /** Brings the document's tree up to date with its text. */
@@ -84,6 +96,7 @@ export class AnalyzedDocuments {
         if (uri !== document.uri) this.workspace.useParsed(pathOf(uri), other);
       }
       analysis = await this.workspace.analyze(pathOf(document.uri));
+      this.limitations = analysis.limitations;
     } catch (error) {
       this.dropTree(document.uri);
       this.handleFault(error, document.uri);

@@ -9,6 +9,8 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { rangesIntersect } from '../kernel/checks/diagnostic';
+import { HeaderIndex } from '../kernel/headers/headerIndex';
+import { locateKernelHeaders } from '../kernel/headers/kernelHeaders';
 import { CParser } from '../kernel/parsing/cParser';
 import { VERSION } from '../version';
 import { AnalyzedDocuments } from './analyzedDocuments';
@@ -24,6 +26,7 @@ export class LkmLanguageServer {
   private analyzed: AnalyzedDocuments | undefined;
   private settings: ServerSettings = DEFAULT_SETTINGS;
   private canAskForConfiguration = false;
+  private parser: CParser | undefined;
   private settingsRequests = 0;
   private readonly pendingPublish = new Map<string, NodeJS.Timeout>();
 
@@ -81,11 +84,13 @@ export class LkmLanguageServer {
     if (options?.lkm !== undefined) this.settings = parseSettings(options.lkm);
     try {
       const parser = await CParser.load();
+      this.parser = parser;
       this.analyzed = new AnalyzedDocuments(
         parser,
         (message) => this.connection.console.error(message),
         this.settings.limits,
       );
+      this.useKernelHeaders();
     } catch (error) {
       // Keep serving the protocol: the user gets one clear message instead of a dead server.
       const reason = error instanceof Error ? error.message : String(error);
@@ -103,6 +108,21 @@ export class LkmLanguageServer {
     };
   }
 
+  /** Finds the kernel headers (the setting, else the host's) and says which, or why none. */
+  private useKernelHeaders(): void {
+    if (this.parser === undefined || this.analyzed === undefined) return;
+    const configured = this.settings.kernelHeaders;
+    const found = locateKernelHeaders(configured !== undefined ? { configured } : {});
+    this.analyzed.setHeaders(found ? new HeaderIndex(this.parser, found) : undefined);
+    if (found) {
+      this.connection.console.info(`kernel headers: ${found.root} (${found.release ?? 'release unknown'})`);
+    } else {
+      const why =
+        configured !== undefined ? `lkm.kernelHeaders (${configured}) is not a kernel build tree` : 'none were found';
+      this.connection.console.warn(`kernel headers: ${why}; checks that need them know less`);
+    }
+  }
+
   private async reloadSettings(pushed?: unknown): Promise<void> {
     const request = ++this.settingsRequests;
     try {
@@ -111,8 +131,10 @@ export class LkmLanguageServer {
         : (pushed as { lkm?: unknown } | null | undefined)?.lkm;
       // A later reload started while this one waited: its answer is the newer one.
       if (section === undefined || request !== this.settingsRequests) return;
+      const previousHeaders = this.settings.kernelHeaders;
       this.settings = parseSettings(section);
       this.analyzed?.setLimits(this.settings.limits);
+      if (this.settings.kernelHeaders !== previousHeaders) this.useKernelHeaders();
       for (const document of this.documents.all()) {
         this.analyzed?.update(document);
         this.schedulePublish(document);

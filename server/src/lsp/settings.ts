@@ -8,6 +8,8 @@ import {
 /** The `lkm.*` settings the server reads, validated where they are read. */
 export interface ServerSettings {
   readonly limits: InputLimits;
+  /** `lkm.kernelHeaders`: a kernel build tree; empty means find one. */
+  readonly kernelHeaders?: string;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = { limits: DEFAULT_INPUT_LIMITS };
@@ -20,5 +22,9 @@ export function parseSettings(raw: unknown): ServerSettings {
     typeof maxFileSize === 'number' && Number.isFinite(maxFileSize) && maxFileSize > 0
       ? maxFileSize
       : DEFAULT_MAX_FILE_SIZE_MB;
-  return { limits: inputLimits(megabytes) };
+  const headers = section['kernelHeaders'];
+  return {
+    limits: inputLimits(megabytes),
+    ...(typeof headers === 'string' && headers.trim() !== '' ? { kernelHeaders: headers.trim() } : {}),
+  };
 }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { START_OF_FILE, type Diagnostic, type Severity } from '../checks/diagnostic';
 import { isWasmFault, type CParser } from '../parsing/cParser';
 import type { CheckContext } from '../checks/moduleChecks';
+import type { HeaderIndex } from '../headers/headerIndex';
 import { analysisFailed } from './analysisFailed';
 import { ModuleWorkspace } from './moduleWorkspace';
 import {
@@ -19,6 +20,14 @@ export interface FileReport {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+export interface CheckOptions {
+  readonly limits?: InputLimits;
+  readonly context?: CheckContext;
+  readonly headers?: HeaderIndex;
+  /** Told once per distinct limitation of the analysis (no headers, missing includes). */
+  readonly onLimitation?: (message: string) => void;
+}
+
 const C_SOURCE = /\.[ch]$/;
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.tmp_versions']);
 
@@ -30,10 +39,20 @@ const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.tmp_versions']);
 export async function checkPaths(
   parser: CParser,
   paths: readonly string[],
-  limits: InputLimits = DEFAULT_INPUT_LIMITS,
-  context?: CheckContext,
+  options: CheckOptions = {},
 ): Promise<FileReport[]> {
-  const workspace = new ModuleWorkspace(parser, { limits, ...(context ? { context } : {}) });
+  const { context, headers } = options;
+  const workspace = new ModuleWorkspace(parser, {
+    limits: options.limits ?? DEFAULT_INPUT_LIMITS,
+    ...(context ? { context } : {}),
+    ...(headers ? { headers } : {}),
+  });
+  const told = new Set<string>();
+  const tell = (message: string): void => {
+    if (told.has(message)) return;
+    told.add(message);
+    options.onLimitation?.(message);
+  };
   const reports: FileReport[] = [];
   for (const inputPath of paths) {
     const stat = await fs.stat(inputPath).catch((error: unknown) => error as NodeJS.ErrnoException);
@@ -45,18 +64,22 @@ export async function checkPaths(
       if (files.length === 0 && problems.length === 0) {
         reports.push(fileProblem(inputPath, 'warning', 'no-c-sources', 'no C sources (.c files) in this folder.'));
       }
-      for (const file of files) reports.push(await checkFile(workspace, file));
+      for (const file of files) reports.push(await checkFile(workspace, file, tell));
     } else if (!C_SOURCE.test(inputPath)) {
       reports.push(fileProblem(inputPath, 'error', 'not-c-source', 'not a C source (expected a .c or .h file).'));
     } else {
-      reports.push(await checkFile(workspace, inputPath));
+      reports.push(await checkFile(workspace, inputPath, tell));
     }
   }
   return reports;
 }
 
 /** One file: its own input problems first, then the diagnostics its module's analysis puts in it. */
-async function checkFile(workspace: ModuleWorkspace, filePath: string): Promise<FileReport> {
+async function checkFile(
+  workspace: ModuleWorkspace,
+  filePath: string,
+  tell: (limitation: string) => void,
+): Promise<FileReport> {
   let bytes: Buffer;
   try {
     const stat = await fs.stat(filePath);
@@ -78,6 +101,7 @@ async function checkFile(workspace: ModuleWorkspace, filePath: string): Promise<
     if (inputProblem !== undefined) return { path: filePath, diagnostics: [inputProblem] };
     if (encodingProblem) diagnostics.push(encodingProblem);
     const analysis = await workspace.analyze(path.resolve(filePath));
+    for (const limitation of analysis.limitations) tell(limitation);
     const absolute = path.resolve(filePath);
     diagnostics.push(...analysis.diagnostics.filter((d) => d.path === absolute).map((d) => d.diagnostic));
   } catch (error) {

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { checkModule, NO_HEADERS_CONTEXT, type CheckContext } from '../checks/moduleChecks';
 import type { ModuleDiagnostic } from '../checks/moduleDiagnostic';
 import { KbuildModuleLocator, type LocatedModule } from '../kbuild/moduleLocator';
+import type { HeaderIndex } from '../headers/headerIndex';
+import { derivedMacroCatalog } from '../model/derivedMacroCatalog';
 import { buildModule, type KernelModule, type ModuleSource } from '../model/kernelModule';
 import { extractFacts } from '../model/sourceFacts';
 import type { CParser } from '../parsing/cParser';
@@ -12,6 +14,8 @@ import { decodeSourceBytes, inspectSourceText, DEFAULT_INPUT_LIMITS, type InputL
 
 export interface ModuleAnalysis {
   readonly module: KernelModule;
+  /** What could not be checked, in words (no kernel headers, includes nobody provides, …). */
+  readonly limitations: readonly string[];
   /** Where the module comes from: its Kbuild declaration, or undefined for a lone file. */
   readonly kbuild?: LocatedModule;
   readonly diagnostics: readonly ModuleDiagnostic[];
@@ -22,6 +26,8 @@ export interface ModuleWorkspaceOptions {
   readonly readText?: (filePath: string) => Promise<string | undefined>;
   readonly context?: CheckContext;
   readonly limits?: InputLimits;
+  /** The target kernel's headers, indexed; without them the analysis still runs, knowing less. */
+  readonly headers?: HeaderIndex;
 }
 
 /**
@@ -36,6 +42,7 @@ export class ModuleWorkspace {
   private readonly readText: (filePath: string) => Promise<string | undefined>;
   context: CheckContext;
   limits: InputLimits;
+  headers: HeaderIndex | undefined;
 
   constructor(
     private readonly parser: CParser,
@@ -44,6 +51,7 @@ export class ModuleWorkspace {
     this.readText = options.readText ?? readFromDisk;
     this.context = options.context ?? NO_HEADERS_CONTEXT;
     this.limits = options.limits ?? DEFAULT_INPUT_LIMITS;
+    this.headers = options.headers;
     this.locator = new KbuildModuleLocator({
       readFile: (file) => this.readText(file),
       exists: (file) =>
@@ -93,9 +101,27 @@ export class ModuleWorkspace {
       if (source !== undefined) sources.push(source);
     }
     await this.addIncludedSources(sources);
+    const ordered = sortedLike(sources, files);
+    const visibility = this.headers?.visibility(ordered);
+    const context: CheckContext = {
+      ...this.context,
+      ...(this.headers?.headers.release !== undefined ? { release: this.headers.headers.release } : {}),
+      ...(visibility ? { knowsName: (name: string) => visibility.has(name) } : {}),
+      macroCatalog: derivedMacroCatalog(visibility, ordered),
+    };
     const name = kbuild?.objectName ?? path.basename(filePath).replace(/\.[ch]$/, '');
-    const module = buildModule(name, sortedLike(sources, files), this.context.macroCatalog);
-    return { module, ...(kbuild ? { kbuild } : {}), diagnostics: checkModule(module, this.context) };
+    const module = buildModule(name, ordered, context.macroCatalog);
+    const limitations =
+      this.headers === undefined
+        ? [
+            'no kernel headers were found (setting lkm.kernelHeaders, or install linux-headers): wrapper macros defined in headers are not recognised, and names headers define cannot be told from missing ones',
+          ]
+        : visibility && visibility.unresolved.length > 0
+          ? [
+              `${visibility.unresolved.length} included headers were not found in ${this.headers.headers.root} (e.g. ${visibility.unresolved.slice(0, 3).join(', ')})`,
+            ]
+          : [];
+    return { module, limitations, ...(kbuild ? { kbuild } : {}), diagnostics: checkModule(module, context) };
   }
 
   /** `#include "other.c"` makes the other file part of the module (lab notes §1). */

@@ -4,7 +4,6 @@ import type { ParsedSource } from '../parsing/parsedSource';
 import { isIdentifier, readArgumentList, skipLiteralOrComment, type TextSpan } from '../text/cLexing';
 import { branchesAt, readFileScope, type FileScopeDeclaration, type PreprocessorBranch } from './fileScope';
 import { readFunctionBodies, type FlowEvent, type NameUse } from './functionFacts';
-import { isModuleMacroName } from './moduleMacros';
 
 /** A macro used like a statement at file scope: `module_init(hello_init);`. Offsets are UTF-16. */
 export interface MacroInvocation {
@@ -109,7 +108,7 @@ export function extractFacts(parser: CParser, source: ParsedSource): SourceFacts
 
 type FunctionShape = Omit<FunctionDefinition, 'annotations' | 'branches' | 'events' | 'uses'>;
 
-function findFunctionShapes(parser: CParser, tree: Tree, text: string): FunctionShape[] {
+export function findFunctionShapes(parser: CParser, tree: Tree, text: string): FunctionShape[] {
   const functions: FunctionShape[] = [];
   for (const match of parser.query('functions').matches(tree.rootNode)) {
     const name = capture(match.captures, 'name');
@@ -179,9 +178,11 @@ function scanForModuleMacros(text: string, start: number, end: number): Unplaced
     const name = identifier.exec(text)![0];
     const nameEnd = i + name.length;
     let open = nameEnd;
-    while (open < end && /\s/.test(text[open]!)) open++;
-    if (text[open] === '(' && isModuleMacroName(name)) {
-      const list = readArgumentList(text, open, end);
+    // The argument list may run past the region: the grammar can split `NAME` from `(...)`.
+    while (open < text.length && /\s/.test(text[open]!)) open++;
+    // Module macros stand at the start of a line; which of them matter is the catalog's call.
+    if (text[open] === '(' && startsLine(text, i)) {
+      const list = readArgumentList(text, open, Math.min(text.length, open + 65536));
       if (list) {
         let close = list.end;
         while (close < text.length && /[ \t]/.test(text[close]!)) close++;
@@ -202,7 +203,16 @@ function scanForModuleMacros(text: string, start: number, end: number): Unplaced
   return invocations;
 }
 
-function findPreprocessorFacts(
+function startsLine(text: string, offset: number): boolean {
+  for (let i = offset - 1; i >= 0; i--) {
+    const c = text[i]!;
+    if (c === '\n') return true;
+    if (c !== ' ' && c !== '\t') return false;
+  }
+  return true;
+}
+
+export function findPreprocessorFacts(
   parser: CParser,
   tree: Tree,
   text: string,

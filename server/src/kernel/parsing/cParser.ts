@@ -4,8 +4,15 @@ import type * as WebTreeSitter from 'web-tree-sitter';
 import type { Language, Parser, Query, Tree } from 'web-tree-sitter';
 import { locateGrammarFiles, type GrammarFiles } from './grammarFiles';
 
-export type QueryName = 'module-macros' | 'functions' | 'preprocessor' | 'names' | 'function-flow';
-const QUERY_NAMES: readonly QueryName[] = ['module-macros', 'functions', 'preprocessor', 'names', 'function-flow'];
+export type QueryName = 'module-macros' | 'functions' | 'preprocessor' | 'names' | 'function-flow' | 'enumerators';
+const QUERY_NAMES: readonly QueryName[] = [
+  'module-macros',
+  'functions',
+  'preprocessor',
+  'names',
+  'function-flow',
+  'enumerators',
+];
 
 type Runtime = typeof WebTreeSitter;
 
