@@ -89,6 +89,26 @@ describe('header index', () => {
     assert.match(analysis.limitations[0]!, /no kernel headers were found/);
   });
 
+  it("evaluates #if CONFIG_* against the tree's .config: an exit compiled out leaves init alone", async () => {
+    const parser = await sharedParser();
+    const file = path.join(REPOSITORY_ROOT, 'test/fixtures/modules/conditional-exit/condexit.c');
+    const withConfig = new ModuleWorkspace(parser, {
+      headers: new HeaderIndex(parser, openKernelHeaders(FIXTURE_KERNEL_HEADERS)!),
+    });
+    const configured = await withConfig.analyze(file);
+    assert.deepEqual(
+      configured.module.inits.map((i) => i.invocation.name),
+      ['module_init'],
+    );
+    assert.deepEqual(
+      configured.diagnostics.map((d) => d.diagnostic.code),
+      ['init-without-exit'],
+    );
+    const unconfigured = await new ModuleWorkspace(parser).analyze(file);
+    assert.equal(unconfigured.module.inits.length, 2);
+    assert.equal(unconfigured.module.exits.length, 1);
+  });
+
   it('parses each header once, and again after it is invalidated', async () => {
     const parser = await sharedParser();
     const index = new HeaderIndex(parser, openKernelHeaders(FIXTURE_KERNEL_HEADERS)!);

@@ -108,9 +108,10 @@ export class ModuleWorkspace {
       ...(this.headers?.headers.release !== undefined ? { release: this.headers.headers.release } : {}),
       ...(visibility ? { knowsName: (name: string) => visibility.has(name) } : {}),
       macroCatalog: derivedMacroCatalog(visibility, ordered),
+      ...(this.headers?.config ? { config: this.headers.config } : {}),
     };
     const name = kbuild?.objectName ?? path.basename(filePath).replace(/\.[ch]$/, '');
-    const module = buildModule(name, ordered, context.macroCatalog);
+    const module = buildModule(name, ordered, context.macroCatalog, context.config);
     const limitations =
       this.headers === undefined
         ? [

@@ -1,3 +1,4 @@
+import type { KernelConfig } from '../kbuild/kernelConfig';
 import type { KernelModule } from '../model/kernelModule';
 import { BUILTIN_MACRO_CATALOG, type MacroCatalog } from '../model/moduleMacros';
 import { checkMissingDescription } from './descriptionCheck';
@@ -20,6 +21,8 @@ export interface CheckContext {
   readonly resourcePairs: ResourcePairs;
   /** Which macros are module macros: the built-in names, plus the wrappers the headers define. */
   readonly macroCatalog: MacroCatalog;
+  /** The target's .config, to decide #if CONFIG_* branches; unknown branches count as compiled. */
+  readonly config?: KernelConfig;
 }
 
 export const NO_HEADERS_CONTEXT: CheckContext = {

@@ -5,6 +5,7 @@ import type { ModuleSource } from '../model/kernelModule';
 import { findFunctionShapes, findPreprocessorFacts, type IncludeDirective } from '../model/sourceFacts';
 import type { CParser } from '../parsing/cParser';
 import { ParsedSource } from '../parsing/parsedSource';
+import { parseKernelConfig, type KernelConfig } from '../kbuild/kernelConfig';
 import type { KernelHeaders } from './kernelHeaders';
 
 /** What one header makes visible, kept small: names, function-like macro bodies and includes. */
@@ -49,6 +50,7 @@ const MAX_HEADER_BYTES = 2 * 1024 * 1024;
  */
 export class HeaderIndex {
   private readonly cache = new Map<string, CachedHeader | null>();
+  private configFile: KernelConfig | null | undefined;
 
   constructor(
     private readonly parser: CParser,
@@ -57,6 +59,21 @@ export class HeaderIndex {
 
   get size(): number {
     return this.cache.size;
+  }
+
+  /** The tree's .config, read once; undefined when it has none. */
+  get config(): KernelConfig | undefined {
+    if (this.configFile === undefined) {
+      let config: KernelConfig | null = null;
+      try {
+        if (this.headers.configPath !== undefined)
+          config = parseKernelConfig(readFileSync(this.headers.configPath, 'utf8'));
+      } catch {
+        config = null;
+      }
+      this.configFile = config;
+    }
+    return this.configFile ?? undefined;
   }
 
   /** Drops a header (it changed on disk), or every header. */

@@ -2,7 +2,9 @@ import * as path from 'node:path';
 import type { LineIndex } from '../text/lineIndex';
 import { isIdentifier, stringLiteralValue } from '../text/cLexing';
 import { BUILTIN_MACRO_CATALOG, type MacroCatalog } from './moduleMacros';
+import type { KernelConfig } from '../kbuild/kernelConfig';
 import { readParameter, type ModuleParameter } from './moduleParameters';
+import { compiledUnder } from './preprocessorConditions';
 import type { FunctionDefinition, MacroInvocation, SourceFacts } from './sourceFacts';
 
 /** One C file of a module, with what was read from it. */
@@ -86,6 +88,7 @@ export function buildModule(
   name: string,
   sources: readonly ModuleSource[],
   catalog: MacroCatalog = BUILTIN_MACRO_CATALOG,
+  config?: KernelConfig,
 ): KernelModule {
   const licenses: LicenseDeclaration[] = [];
   const inits: LocatedInvocation[] = [];
@@ -108,6 +111,8 @@ export function buildModule(
     for (const define of source.facts.defines) definedNames.add(define.name);
     for (const invocation of source.facts.macros) {
       for (const arg of invocation.args) if (isIdentifier(arg.text)) macroDefinedNames.add(arg.text);
+      // With the target's .config known, what sits in a branch it does not compile does not count.
+      if (config && compiledUnder(invocation.branches, source.facts.branches, config) === false) continue;
       const kind = catalog.kindOf(invocation.name);
       if (kind === undefined) continue;
       const located = { source, invocation };
