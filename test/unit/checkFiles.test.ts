@@ -62,16 +62,23 @@ describe('checking files and folders', () => {
     assert.match(reports[1]!.diagnostics[0]!.message, /binary data \(a NUL byte at line 1, column 8\)/);
   });
 
-  it('refuses a file over the size limit without reading it, and parses it under a higher limit', async () => {
+  it('refuses a 10 MB file without reading it', async () => {
     const big = path.join(scratch, 'big.c');
     const unit = 'static int f(void) { return 0; }\n';
     writeFileSync(big, unit.repeat(Math.ceil((10 * 1024 * 1024) / unit.length)));
-    const parser = await sharedParser();
-    const [refused] = await checkPaths(parser, [big]);
+    const [refused] = await checkPaths(await sharedParser(), [big]);
     assert.deepEqual(codesOf([refused!]), [['file-too-large']]);
     assert.match(refused!.diagnostics[0]!.message, /the file is 10\.0 MB, over the limit of 4\.0 MB/);
-    const [parsed] = await checkPaths(parser, [big], { limits: { maxFileSizeBytes: 16 * 1024 * 1024 } });
-    assert.deepEqual(parsed!.diagnostics, []);
+  });
+
+  it('analyses a file under a raised limit that the default would refuse', async () => {
+    const large = path.join(scratch, 'large.c');
+    const unit = 'static int f(void) { return 0; }\n';
+    writeFileSync(large, `${unit.repeat(Math.ceil((1.2 * 1024 * 1024) / unit.length))}module_init(f);\n`);
+    const limits = (megabytes: number) => ({ limits: { maxFileSizeBytes: megabytes * 1024 * 1024 } });
+    const parser = await sharedParser();
+    assert.deepEqual(codesOf(await checkPaths(parser, [large], limits(1))), [['file-too-large']]);
+    assert.ok(codesOf(await checkPaths(parser, [large], limits(2)))[0]!.includes('missing-license'));
   });
 
   it('reports a named pipe instead of blocking on it', async () => {

@@ -61,9 +61,8 @@ export class AnalyzedDocuments {
     this.documents.set(document.uri, document);
     const text = document.getText();
     const problem = inspectSourceText(text, this.limits);
-    const filePath = pathOf(document.uri);
-    this.workspace.forget(filePath);
     if (problem !== undefined) {
+      this.workspace.forget(pathOf(document.uri));
       this.dropTree(document.uri);
       this.inputProblems.set(document.uri, problem);
       return;
@@ -74,6 +73,7 @@ export class AnalyzedDocuments {
       if (existing) existing.update(text);
       else this.parsed.set(document.uri, ParsedSource.parse(this.parser, text));
     } catch (error) {
+      this.workspace.forget(pathOf(document.uri));
       this.dropTree(document.uri);
       this.handleFault(error, document.uri);
     }

@@ -6,6 +6,7 @@ import { KbuildModuleLocator, type LocatedModule } from '../kbuild/moduleLocator
 import type { HeaderIndex } from '../headers/headerIndex';
 import { derivedMacroCatalog } from '../model/derivedMacroCatalog';
 import { buildModule, type KernelModule, type ModuleSource } from '../model/kernelModule';
+import { IncrementalFacts } from '../model/incrementalFacts';
 import { extractFacts } from '../model/sourceFacts';
 import type { CParser } from '../parsing/cParser';
 import { ParsedSource } from '../parsing/parsedSource';
@@ -39,6 +40,7 @@ export class ModuleWorkspace {
   readonly locator: KbuildModuleLocator;
   private readonly sources = new Map<string, ModuleSource>();
   private readonly openFiles = new Set<string>();
+  private readonly incremental = new Map<string, IncrementalFacts>();
   private readonly readText: (filePath: string) => Promise<string | undefined>;
   context: CheckContext;
   limits: InputLimits;
@@ -62,16 +64,24 @@ export class ModuleWorkspace {
     });
   }
 
-  /** An open document's current parse: its facts replace whatever was read from disk. */
+  /**
+   * An open document's current parse: its facts replace whatever was read from disk. Only the
+   * top-level nodes an edit touched are read again (IncrementalFacts).
+   */
   useParsed(filePath: string, parsed: ParsedSource): ModuleSource {
     this.openFiles.add(filePath);
     const cached = this.sources.get(filePath);
     if (cached !== undefined && cached.text === parsed.text) return cached;
+    let incremental = this.incremental.get(filePath);
+    if (incremental === undefined) {
+      incremental = new IncrementalFacts();
+      this.incremental.set(filePath, incremental);
+    }
     const source = {
       path: filePath,
       text: parsed.text,
       lines: new LineIndex(parsed.text),
-      facts: extractFacts(this.parser, parsed),
+      facts: incremental.extract(this.parser, parsed),
     };
     this.sources.set(filePath, source);
     return source;
@@ -81,6 +91,7 @@ export class ModuleWorkspace {
   async recover(): Promise<void> {
     this.sources.clear();
     this.openFiles.clear();
+    this.incremental.clear();
     await this.parser.recover().catch(() => undefined);
   }
 
@@ -88,6 +99,7 @@ export class ModuleWorkspace {
   forget(filePath: string): void {
     this.openFiles.delete(filePath);
     this.sources.delete(filePath);
+    this.incremental.delete(filePath);
     if (/(^|\/)(Kbuild|Makefile)$|\.mk$/.test(filePath)) this.locator.invalidate(filePath);
   }
 

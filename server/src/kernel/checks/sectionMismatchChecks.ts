@@ -51,14 +51,16 @@ export function checkSectionMismatch(module: KernelModule): ModuleDiagnostic[] {
       for (const use of fn.uses)
         if (initSymbols.has(use.name) && use.name !== fn.name) report(source, fn.name, fromSection, use);
     }
+    // Uses and declarations are both in source order: walk them together.
+    const uses = source.facts.fileScopeUses.filter((u) => initSymbols.has(u.name));
+    let next = 0;
     for (const declaration of source.facts.declarations) {
+      while (next < uses.length && uses[next]!.start < declaration.start) next++;
       if (!declaration.defines || allowsInitReferences(declaration.annotations)) continue;
       const fromSection = initSection(declaration.annotations, 'data');
       if (isInitSection(fromSection)) continue;
-      for (const use of source.facts.fileScopeUses) {
-        if (use.start >= declaration.start && use.end <= declaration.end && initSymbols.has(use.name)) {
-          report(source, declaration.name, fromSection, use);
-        }
+      for (let i = next; i < uses.length && uses[i]!.end <= declaration.end; i++) {
+        report(source, declaration.name, fromSection, uses[i]!);
       }
     }
   }

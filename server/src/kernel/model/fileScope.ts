@@ -64,6 +64,7 @@ export function readFileScope(
   text: string,
   annotations: readonly BlankedAnnotation[],
   functionBodies: ReadonlyMap<number, number>,
+  topLevelNodes?: readonly Node[],
 ): FileScope {
   const branches: PreprocessorBranch[] = [];
   const declarations: FileScopeDeclaration[] = [];
@@ -106,7 +107,8 @@ export function readFileScope(
     }
   };
 
-  visitChildren(tree.rootNode);
+  if (topLevelNodes === undefined) visitChildren(tree.rootNode);
+  else for (const node of topLevelNodes) visit(node);
   return { branches, declarations, regionsToScan };
 }
 

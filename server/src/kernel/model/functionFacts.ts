@@ -71,13 +71,14 @@ export function readFunctionBodies(
   tree: Tree,
   text: string,
   bodies: readonly Span[],
-): { bodies: FunctionBodyFacts[]; fileScopeUses: NameUse[]; enumerators: Set<string> } {
+  within?: Span,
+): { bodies: FunctionBodyFacts[]; fileScopeUses: NameUse[]; enumerators: NameUse[] } {
   const events = bodies.map((): FlowEvent[] => []);
   const slice = (node: Node): string => text.slice(node.startIndex, node.endIndex);
   const owner = (offset: number): number => containingSpan(bodies, offset);
 
   // Blocks, if-statements and assignments first, so each event can be placed inside them.
-  const matches = parser.query('function-flow').matches(tree.rootNode);
+  const matches = parser.matches('function-flow', tree.rootNode, within);
   const blocks: Span[] = [];
   const ifs: IfStatement[] = [];
   const assignments = new Map<number, string>();
@@ -143,7 +144,7 @@ export function readFunctionBodies(
     }
   }
 
-  const { uses, fileScopeUses, enumerators } = readNameUses(parser, tree, text, bodies);
+  const { uses, fileScopeUses, enumerators } = readNameUses(parser, tree, text, bodies, within);
   return {
     bodies: bodies.map((_, i) => ({ events: events[i]!.sort((a, b) => a.start - b.start), uses: uses[i]! })),
     fileScopeUses,
@@ -208,11 +209,12 @@ function readNameUses(
   tree: Tree,
   text: string,
   bodies: readonly Span[],
-): { uses: NameUse[][]; fileScopeUses: NameUse[]; enumerators: Set<string> } {
+  within: Span | undefined,
+): { uses: NameUse[][]; fileScopeUses: NameUse[]; enumerators: NameUse[] } {
   const role = new Map<number, { declared: boolean; callee: boolean; preprocessor: boolean; end: number }>();
   const preprocessorScopes: Span[] = [];
-  const enumerators = new Set<string>();
-  const captures: QueryCapture[] = parser.query('names').captures(tree.rootNode);
+  const enumerators: NameUse[] = [];
+  const captures: QueryCapture[] = parser.captures('names', tree.rootNode, within);
   for (const { name, node } of captures) {
     if (name === 'name.preprocessor.scope') {
       preprocessorScopes.push({ start: node.startIndex, end: node.endIndex });
@@ -227,7 +229,14 @@ function readNameUses(
     if (name === 'name.declaration') entry.declared = true;
     else if (name === 'name.callee') entry.callee = true;
     else if (name === 'name.preprocessor') entry.preprocessor = true;
-    else if (name === 'name.enumerator') enumerators.add(text.slice(node.startIndex, node.endIndex));
+    else if (name === 'name.enumerator') {
+      enumerators.push({
+        name: text.slice(node.startIndex, node.endIndex),
+        start: node.startIndex,
+        end: node.endIndex,
+        isCall: false,
+      });
+    }
     role.set(node.startIndex, entry);
   }
   const uses = bodies.map((): NameUse[] => []);

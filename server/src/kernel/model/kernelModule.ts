@@ -107,7 +107,7 @@ export function buildModule(
       definedNames.add(definition.name);
     }
     for (const declaration of source.facts.declarations) if (declaration.defines) definedNames.add(declaration.name);
-    for (const enumerator of source.facts.enumerators) definedNames.add(enumerator);
+    for (const enumerator of source.facts.enumerators) definedNames.add(enumerator.name);
     for (const define of source.facts.defines) definedNames.add(define.name);
     for (const invocation of source.facts.macros) {
       for (const arg of invocation.args) if (isIdentifier(arg.text)) macroDefinedNames.add(arg.text);

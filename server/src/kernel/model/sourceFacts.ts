@@ -1,5 +1,5 @@
 import type { Node, Tree } from 'web-tree-sitter';
-import type { CParser } from '../parsing/cParser';
+import type { CParser, TextSpan as Span } from '../parsing/cParser';
 import type { ParsedSource } from '../parsing/parsedSource';
 import { isIdentifier, readArgumentList, skipLiteralOrComment, type TextSpan } from '../text/cLexing';
 import { branchesAt, readFileScope, type FileScopeDeclaration, type PreprocessorBranch } from './fileScope';
@@ -59,7 +59,8 @@ export interface SourceFacts {
   readonly declarations: readonly FileScopeDeclaration[];
   readonly includes: readonly IncludeDirective[];
   readonly defines: readonly MacroDefinition[];
-  readonly enumerators: ReadonlySet<string>;
+  /** Enumeration constants the file defines, where it defines them. */
+  readonly enumerators: readonly NameUse[];
   /** Names used at file scope, e.g. in initializers: `.llseek = default_llseek`. */
   readonly fileScopeUses: readonly NameUse[];
   readonly branches: readonly PreprocessorBranch[];
@@ -68,15 +69,29 @@ export interface SourceFacts {
 }
 
 export function extractFacts(parser: CParser, source: ParsedSource): SourceFacts {
+  return extractFactsWithin(parser, source);
+}
+
+/**
+ * Facts of the top-level nodes that overlap `within` (the whole file when absent). Facts of a
+ * top-level node depend only on its own text, which is what lets IncrementalFacts reuse them.
+ */
+export function extractFactsWithin(
+  parser: CParser,
+  source: ParsedSource,
+  within?: Span,
+  topLevel?: readonly Node[],
+): SourceFacts {
   const { text, tree, annotations } = source;
-  const shapes = findFunctionShapes(parser, tree, text);
+  const shapes = findFunctionShapes(parser, tree, text, within);
   const bodyStarts = new Map(shapes.map((f) => [f.start, f.bodyStart]));
-  const scope = readFileScope(tree, text, annotations, bodyStarts);
+  const scope = readFileScope(tree, text, annotations, bodyStarts, topLevel);
   const bodies = readFunctionBodies(
     parser,
     tree,
     text,
     shapes.map((f) => ({ start: f.bodyStart, end: f.bodyEnd })),
+    within,
   );
   const functions: FunctionDefinition[] = shapes.map((shape, i) => ({
     ...shape,
@@ -85,11 +100,11 @@ export function extractFacts(parser: CParser, source: ParsedSource): SourceFacts
     events: bodies.bodies[i]!.events,
     uses: bodies.bodies[i]!.uses,
   }));
-  const macros = findMacroInvocations(parser, tree, text, shapes, scope.regionsToScan).map((m) => ({
+  const macros = findMacroInvocations(parser, tree, text, shapes, scope.regionsToScan, within).map((m) => ({
     ...m,
     branches: branchesAt(scope.branches, m.start),
   }));
-  const { includes, defines } = findPreprocessorFacts(parser, tree, text);
+  const { includes, defines } = findPreprocessorFacts(parser, tree, text, within);
   const spdxLicense = /^\s*(?:\/\/|\/\*)\s*SPDX-License-Identifier:\s*(.+?)\s*(?:\*\/)?\s*$/m.exec(
     text.slice(0, 1024),
   )?.[1];
@@ -108,9 +123,9 @@ export function extractFacts(parser: CParser, source: ParsedSource): SourceFacts
 
 type FunctionShape = Omit<FunctionDefinition, 'annotations' | 'branches' | 'events' | 'uses'>;
 
-export function findFunctionShapes(parser: CParser, tree: Tree, text: string): FunctionShape[] {
+export function findFunctionShapes(parser: CParser, tree: Tree, text: string, within?: Span): FunctionShape[] {
   const functions: FunctionShape[] = [];
-  for (const match of parser.query('functions').matches(tree.rootNode)) {
+  for (const match of parser.matches('functions', tree.rootNode, within)) {
     const name = capture(match.captures, 'name');
     const body = capture(match.captures, 'body');
     const whole = capture(match.captures, 'function');
@@ -137,9 +152,10 @@ function findMacroInvocations(
   text: string,
   functions: readonly FunctionShape[],
   regionsToScan: readonly { start: number; end: number }[],
+  within: Span | undefined,
 ): UnplacedInvocation[] {
   const found = new Map<number, UnplacedInvocation>();
-  for (const match of parser.query('module-macros').matches(tree.rootNode)) {
+  for (const match of parser.matches('module-macros', tree.rootNode, within)) {
     const name = capture(match.captures, 'name');
     const args = capture(match.captures, 'arguments');
     const statement = capture(match.captures, 'statement');
@@ -216,11 +232,12 @@ export function findPreprocessorFacts(
   parser: CParser,
   tree: Tree,
   text: string,
+  within?: Span,
 ): { includes: IncludeDirective[]; defines: MacroDefinition[] } {
   const includes: IncludeDirective[] = [];
   const defines: MacroDefinition[] = [];
   const slice = (node: Node | undefined): string => (node ? text.slice(node.startIndex, node.endIndex) : '');
-  for (const match of parser.query('preprocessor').matches(tree.rootNode)) {
+  for (const match of parser.matches('preprocessor', tree.rootNode, within)) {
     const local = capture(match.captures, 'include.local');
     const system = capture(match.captures, 'include.system');
     const include = capture(match.captures, 'include');

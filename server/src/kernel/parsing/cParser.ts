@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as WebTreeSitter from 'web-tree-sitter';
-import type { Language, Parser, Query, Tree } from 'web-tree-sitter';
+import type { Language, Node, Parser, Query, QueryCapture, QueryMatch, QueryOptions, Tree } from 'web-tree-sitter';
 import { locateGrammarFiles, type GrammarFiles } from './grammarFiles';
 
 export type QueryName = 'module-macros' | 'functions' | 'preprocessor' | 'names' | 'function-flow' | 'enumerators';
@@ -69,6 +69,15 @@ export class CParser {
     if (query === undefined) throw new Error(`query ${name} is not loaded`);
     return query;
   }
+
+  /** The query's matches under `node`, limited to nodes that overlap `within` when given. */
+  matches(name: QueryName, node: Node, within?: TextSpan): QueryMatch[] {
+    return this.query(name).matches(node, rangeOptions(within));
+  }
+
+  captures(name: QueryName, node: Node, within?: TextSpan): QueryCapture[] {
+    return this.query(name).captures(node, rangeOptions(within));
+  }
 }
 
 async function instantiate(files: GrammarFiles): Promise<Instance> {
@@ -92,6 +101,20 @@ function loadFreshRuntime(modulePath: string): Runtime {
   delete require.cache[resolved];
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded from a file on purpose
   return require(resolved) as Runtime;
+}
+
+/** A stretch of text in UTF-16 offsets, as nodes report them. */
+export interface TextSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * NOTE: web-tree-sitter reports node offsets in UTF-16 code units but takes query ranges in bytes
+ * of the UTF-16 text it parsed, so a range's offsets are doubled here.
+ */
+function rangeOptions(within: TextSpan | undefined): QueryOptions | undefined {
+  return within === undefined ? undefined : { startIndex: within.start * 2, endIndex: within.end * 2 };
 }
 
 /** A WebAssembly.RuntimeError (out-of-bounds access, unreachable): the instance may now be corrupt. */

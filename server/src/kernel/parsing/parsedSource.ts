@@ -4,6 +4,11 @@ import type { CParser } from './cParser';
 
 /** One C text with its syntax tree, kept in step with edits by incremental re-parsing. */
 export class ParsedSource {
+  /** Counts the texts this source has had; each update that changes the text adds one. */
+  revision = 0;
+  /** The edit that made the current revision from the previous one; undefined after a full parse. */
+  lastEdit: Edit | undefined;
+
   private constructor(
     private readonly parser: CParser,
     private currentText: string,
@@ -40,18 +45,27 @@ export class ParsedSource {
     if (this.generation !== this.parser.generation) {
       // The tree belongs to a wasm instance that was replaced: start over.
       this.replace(newText, newBlanked, annotations, this.parser.parse(newBlanked));
+      this.revision++;
+      this.lastEdit = undefined;
       return;
     }
     const edit = describeEdit(this.blanked, newBlanked);
     if (edit === undefined) {
+      // Only blanked text changed (`__init` became `__exit`): same tree, other facts.
+      const textEdit = describeEdit(this.currentText, newText);
+      if (textEdit === undefined) return;
       this.currentText = newText;
       this.currentAnnotations = annotations;
+      this.revision++;
+      this.lastEdit = textEdit;
       return;
     }
     this.currentTree.edit(edit);
     const tree = this.parser.parse(newBlanked, this.currentTree);
     this.currentTree.delete();
     this.replace(newText, newBlanked, annotations, tree);
+    this.revision++;
+    this.lastEdit = edit;
   }
 
   dispose(): void {
