@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import { checkPaths, type FileReport } from '../kernel/analysis/checkFiles';
 import { DEFAULT_MAX_FILE_SIZE_MB, inputLimits } from '../kernel/analysis/sourceInput';
+import { readFileSync } from 'node:fs';
+import { NO_HEADERS_CONTEXT } from '../kernel/checks/moduleChecks';
+import { DEFAULT_RESOURCE_PAIRS, ResourcePairs, parseResourcePairs } from '../kernel/checks/resourcePairs';
 import { HeaderIndex } from '../kernel/headers/headerIndex';
 import { locateKernelHeaders } from '../kernel/headers/kernelHeaders';
 import { CParser } from '../kernel/parsing/cParser';
@@ -10,7 +13,7 @@ import { formatText } from './formats/textFormat';
 import { UsageError, type CommandIo } from './commandIo';
 
 export const CHECK_USAGE = `usage: lkm check [--format text|json|sarif] [--kernel-headers DIR | --no-kernel-headers]
-                 [--max-file-size MB] PATH...
+                 [--resource-pairs FILE.json] [--max-file-size MB] PATH...
 
 Analyses kernel module sources (files, or folders searched for .c files), each as part of its
 Kbuild module, and prints diagnostics. Kernel headers come from --kernel-headers, else
@@ -44,8 +47,10 @@ export async function runCheck(argv: readonly string[], io: CommandIo): Promise<
     }
     if (found !== undefined) headers = new HeaderIndex(parser, found);
   }
+  const resourcePairs = readResourcePairs(values['resource-pairs']);
   const reports = await checkPaths(parser, positionals, {
     limits: inputLimits(maxFileSizeMb),
+    context: { ...NO_HEADERS_CONTEXT, resourcePairs },
     ...(headers ? { headers } : {}),
     onLimitation: (message) => io.stderr(`lkm check: note: ${message}\n`),
   });
@@ -72,9 +77,24 @@ function parseCheckArgumentsUnchecked(argv: readonly string[]) {
       'max-file-size': { type: 'string' },
       'kernel-headers': { type: 'string' },
       'no-kernel-headers': { type: 'boolean' },
+      'resource-pairs': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+/** `--resource-pairs FILE`: a JSON list like the setting lkm.resourcePairs. */
+function readResourcePairs(file: string | undefined): ResourcePairs {
+  if (file === undefined) return DEFAULT_RESOURCE_PAIRS;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--resource-pairs ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const { pairs, problems } = parseResourcePairs(raw);
+  if (problems.length > 0) throw new UsageError(`--resource-pairs ${file}: ${problems.join('; ')}`);
+  return ResourcePairs.withExtras(pairs);
 }
 
 function render(format: Format, reports: readonly FileReport[], cwd: string): string {

@@ -7,6 +7,7 @@ import type { Diagnostic } from '../kernel/checks/diagnostic';
 import { isWasmFault, type CParser } from '../kernel/parsing/cParser';
 import { ParsedSource } from '../kernel/parsing/parsedSource';
 import type { HeaderIndex } from '../kernel/headers/headerIndex';
+import type { ResourcePairs } from '../kernel/checks/resourcePairs';
 
 /** Diagnostics for one document at one version. */
 export interface DocumentDiagnostics {
@@ -44,6 +45,11 @@ export class AnalyzedDocuments {
   setLimits(limits: InputLimits): void {
     this.limits = limits;
     this.workspace.limits = limits;
+  }
+
+  /** The resource pairs the unpaired-resource check knows (built-in plus the user's). */
+  setResourcePairs(resourcePairs: ResourcePairs): void {
+    this.workspace.context = { ...this.workspace.context, resourcePairs };
   }
 
   /** The target's kernel headers (or none): every module reads differently with them. */

@@ -90,6 +90,7 @@ export class LkmLanguageServer {
         (message) => this.connection.console.error(message),
         this.settings.limits,
       );
+      this.analyzed.setResourcePairs(this.settings.resourcePairs);
       this.useKernelHeaders();
     } catch (error) {
       // Keep serving the protocol: the user gets one clear message instead of a dead server.
@@ -134,6 +135,8 @@ export class LkmLanguageServer {
       const previousHeaders = this.settings.kernelHeaders;
       this.settings = parseSettings(section);
       this.analyzed?.setLimits(this.settings.limits);
+      this.analyzed?.setResourcePairs(this.settings.resourcePairs);
+      for (const problem of this.settings.problems) void this.connection.window.showWarningMessage(problem);
       if (this.settings.kernelHeaders !== previousHeaders) this.useKernelHeaders();
       for (const document of this.documents.all()) {
         this.analyzed?.update(document);

@@ -4,15 +4,24 @@ import {
   inputLimits,
   type InputLimits,
 } from '../kernel/analysis/sourceInput';
+import { DEFAULT_RESOURCE_PAIRS, ResourcePairs, parseResourcePairs } from '../kernel/checks/resourcePairs';
 
 /** The `lkm.*` settings the server reads, validated where they are read. */
 export interface ServerSettings {
   readonly limits: InputLimits;
   /** `lkm.kernelHeaders`: a kernel build tree; empty means find one. */
   readonly kernelHeaders?: string;
+  /** The built-in resource pairs plus `lkm.resourcePairs`. */
+  readonly resourcePairs: ResourcePairs;
+  /** What was wrong with the settings, to tell the user. */
+  readonly problems: readonly string[];
 }
 
-export const DEFAULT_SETTINGS: ServerSettings = { limits: DEFAULT_INPUT_LIMITS };
+export const DEFAULT_SETTINGS: ServerSettings = {
+  limits: DEFAULT_INPUT_LIMITS,
+  resourcePairs: DEFAULT_RESOURCE_PAIRS,
+  problems: [],
+};
 
 /** Accepts whatever the client sent for the `lkm` section; bad values fall back to defaults. */
 export function parseSettings(raw: unknown): ServerSettings {
@@ -23,8 +32,11 @@ export function parseSettings(raw: unknown): ServerSettings {
       ? maxFileSize
       : DEFAULT_MAX_FILE_SIZE_MB;
   const headers = section['kernelHeaders'];
+  const pairs = parseResourcePairs(section['resourcePairs']);
   return {
     limits: inputLimits(megabytes),
     ...(typeof headers === 'string' && headers.trim() !== '' ? { kernelHeaders: headers.trim() } : {}),
+    resourcePairs: pairs.pairs.length > 0 ? ResourcePairs.withExtras(pairs.pairs) : DEFAULT_RESOURCE_PAIRS,
+    problems: pairs.problems.map((p) => `lkm.resourcePairs: ${p}`),
   };
 }

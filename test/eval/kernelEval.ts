@@ -1,0 +1,300 @@
+/**
+ * The evaluation on a real kernel: every module of Debian's Linux 6.1 package, analysed from the
+ * exact sources Kbuild builds it from, scored against what its .ko holds; seeded defects on real
+ * modules; optionally every .c file of the tree through the parser. Prints a summary and a table
+ * for the README and writes test/eval/results/kernel-6.1.json.
+ *
+ *   npx tsx test/eval/kernelEval.ts --source <linux tree> --image <extracted linux-image> [options]
+ *
+ * scripts/eval-kernel.sh fetches and unpacks both. Exit status: 0 when the run completed (the
+ * targets are reported, not enforced), 1 on an internal error, 2 on bad usage.
+ */
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseAllFiles, type AllFilesFigures } from './allFiles';
+import { openKernelImage, readKoTruth, type KernelImage, type KoTruth } from './groundTruth';
+import { EditorMappingProbe, ModuleMapper, type MappedModule } from './moduleMapping';
+import { parseOptions, UsageError, USAGE, type EvalOptions } from './options';
+import { Prng } from './prng';
+import type { AnalyzeReply } from './protocol';
+import { humanSummary, markdownTable, targetsOf, writeOutputs, type EvalResults } from './report';
+import { scoreModules, type Example, type ModuleFigures, type ModuleRecord } from './scoring';
+import { DEFECT_KINDS, notRunReason, planDefects, scoreDefects, type DefectFigures } from './seededDefects';
+import { WorkerPool, type Outcome } from './workerPool';
+
+interface Mapped {
+  readonly truth: KoTruth;
+  readonly mapped: MappedModule;
+  readonly editorMapping: string;
+  readonly bytes: number;
+}
+
+async function main(): Promise<number> {
+  let options: EvalOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError) && !(error instanceof TypeError)) throw error;
+    if (error.message !== '') console.error(error.message);
+    console.error(USAGE);
+    return error.message === '' ? 0 : 2;
+  }
+  const timings: Record<string, number> = {};
+  const phase = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[name] = Math.round(performance.now() - started);
+    }
+  };
+  const log = (text: string) => {
+    if (!options.quiet) console.error(text);
+  };
+
+  await fs.access(path.join(options.source, 'scripts/Makefile.lib')).catch(() => {
+    throw new UsageError(`${options.source} is not a kernel source tree (no scripts/Makefile.lib)`);
+  });
+  const image = await openKernelImage(options.image);
+  log(`Linux ${image.release}: ${image.koPaths.length} module images; sources in ${options.source}`);
+
+  const { mapped, unmapped, unreadable } = await phase('mapping', () => mapModules(options, image, log));
+  const pool = new WorkerPool({
+    size: options.workers,
+    timeoutMs: options.timeoutMs,
+    recycleAfter: options.recycleAfter,
+  });
+  let modules: ModuleFigures | undefined;
+  let seeded: DefectFigures[] | undefined;
+  let allFiles: AllFilesFigures | undefined;
+  try {
+    if (!options.skipModules) {
+      const records = await phase('modules', () => analyseModules(pool, mapped, log));
+      modules = await phase('scoring', () => Promise.resolve(scoreModules(records, options.source, options.seed)));
+      if (options.dumpDiagnostics !== undefined)
+        await dumpDiagnostics(records, options.source, options.dumpDiagnostics);
+      seeded = await phase('seeded', () => runSeeded(pool, records, options, log));
+    }
+    if (options.allFiles) {
+      allFiles = await phase('allFiles', () => parseAllFiles(pool, options.source, progress(log, 'all .c files')));
+    }
+  } finally {
+    await pool.close();
+  }
+
+  const results: EvalResults = {
+    schema: 1,
+    generated: new Date().toISOString(),
+    workbench: workbenchVersion(),
+    environment: { node: process.version, cpus: os.cpus().length, workers: options.workers },
+    kernel: {
+      release: image.release,
+      koFiles: image.koPaths.length,
+      notInModulesOrder: image.notInOrder.length,
+      missingOnDisk: image.missingOnDisk.length,
+    },
+    options: {
+      seeded: options.seeded,
+      seed: options.seed,
+      timeoutMs: options.timeoutMs,
+      ...(options.limit !== undefined ? { limit: options.limit } : {}),
+      ...(options.only !== undefined ? { only: options.only.source } : {}),
+    },
+    mapping: {
+      mapped: mapped.length,
+      unmapped: unmapped.length,
+      unreadableImages: unreadable.length,
+      examples: [...unmapped, ...unreadable].slice(0, 25),
+    },
+    targets: targetsOf(modules, seeded, allFiles),
+    ...(modules !== undefined ? { modules } : {}),
+    ...(seeded !== undefined ? { seeded } : {}),
+    ...(allFiles !== undefined ? { allFiles } : {}),
+    pool: pool.stats,
+    timingsMs: timings,
+  };
+  console.log(humanSummary(results));
+  console.log('\nREADME table:\n');
+  console.log(markdownTable(results));
+  if (options.json !== undefined) {
+    await writeOutputs(results, options.json, options.markdown);
+    console.log(`\nwrote ${path.relative(process.cwd(), options.json)}`);
+  } else {
+    console.log('\n(a partial run: nothing written; give --json FILE to keep it)');
+  }
+  return 0;
+}
+
+/** Every selected .ko: its ground truth, and the Kbuild module (with its sources) it is built from. */
+async function mapModules(
+  options: EvalOptions,
+  image: KernelImage,
+  log: (text: string) => void,
+): Promise<{ mapped: Mapped[]; unmapped: Example[]; unreadable: Example[] }> {
+  let selected = image.koPaths.filter((p) => options.only?.test(p.replace(/^kernel\//, '')) ?? true);
+  if (options.limit !== undefined) {
+    const chosen = new Set(Prng.for(options.seed, 'limit').sample(selected, options.limit));
+    selected = selected.filter((p) => chosen.has(p));
+  }
+  const mapper = await ModuleMapper.create(options.source, image.configPath);
+  const probe = new EditorMappingProbe();
+  const mapped: Mapped[] = [];
+  const unmapped: Example[] = [];
+  const unreadable: Example[] = [];
+  for (const koPath of selected) {
+    let truth: KoTruth;
+    try {
+      truth = await readKoTruth(image.modulesDir, koPath);
+    } catch (error) {
+      unreadable.push({ module: koPath, message: `unreadable image: ${String(error)}` });
+      continue;
+    }
+    const result = await mapper.map(koPath);
+    if ('unmapped' in result) {
+      unmapped.push({ module: koPath, message: result.why });
+      continue;
+    }
+    const sizes = await Promise.all(
+      result.mapped.kbuild.sources.map((s) =>
+        fs.stat(s).then(
+          (st) => st.size,
+          () => 0,
+        ),
+      ),
+    );
+    mapped.push({
+      truth,
+      mapped: result.mapped,
+      editorMapping: await probe.agrees(result.mapped),
+      bytes: sizes.reduce((a, b) => a + b, 0),
+    });
+  }
+  log(
+    `mapped ${mapped.length}/${selected.length} modules (${unmapped.length} unmapped, ${unreadable.length} unreadable)`,
+  );
+  return { mapped, unmapped, unreadable };
+}
+
+/** The baseline analysis of every mapped module, largest first so the two workers finish together. */
+async function analyseModules(
+  pool: WorkerPool,
+  mapped: readonly Mapped[],
+  log: (text: string) => void,
+): Promise<ModuleRecord[]> {
+  const report = progress(log, 'modules');
+  let done = 0;
+  const order = mapped.map((_, i) => i).sort((a, b) => mapped[b]!.bytes - mapped[a]!.bytes);
+  const outcomes = new Array<Outcome<AnalyzeReply>>(mapped.length);
+  await Promise.all(
+    order.map(async (index) => {
+      const { mapped: m } = mapped[index]!;
+      outcomes[index] = await pool.run<AnalyzeReply>({
+        kind: 'analyze',
+        id: index,
+        module: m.kbuild.objectName,
+        sources: m.kbuild.sources,
+        edits: [],
+        wantCandidates: true,
+      });
+      report(++done, mapped.length);
+    }),
+  );
+  return mapped.map(({ truth, mapped: m, editorMapping }, i) => ({
+    koPath: m.koPath,
+    truth,
+    objectName: m.kbuild.objectName,
+    kbuildPath: m.kbuild.kbuildPath,
+    sources: m.kbuild.sources,
+    membersWithoutC: m.membersWithoutC,
+    editorMapping,
+    outcome: outcomes[i]!,
+  }));
+}
+
+async function runSeeded(
+  pool: WorkerPool,
+  records: readonly ModuleRecord[],
+  options: EvalOptions,
+  log: (text: string) => void,
+): Promise<DefectFigures[]> {
+  const { plans, eligible } = planDefects(records, options.seeded, options.seed, options.source);
+  const runnable = new Set(DEFECT_KINDS.filter((k) => notRunReason(k) === undefined).map((k) => k.kind));
+  const toRun = plans.filter((p) => runnable.has(p.kind));
+  const report = progress(log, 'seeded defects');
+  let done = 0;
+  const results = await Promise.all(
+    plans.map(async (plan, id) => {
+      if (!runnable.has(plan.kind)) return { plan, outcome: undefined };
+      const outcome = await pool.run<AnalyzeReply>({
+        kind: 'analyze',
+        id,
+        module: plan.record.objectName,
+        sources: plan.record.sources,
+        edits: plan.edits,
+        wantCandidates: false,
+      });
+      report(++done, toRun.length);
+      return { plan, outcome };
+    }),
+  );
+  return scoreDefects(DEFECT_KINDS, eligible, results);
+}
+
+async function dumpDiagnostics(records: readonly ModuleRecord[], sourceRoot: string, file: string): Promise<void> {
+  const lines: string[] = [];
+  for (const record of records) {
+    if (!('reply' in record.outcome)) continue;
+    for (const d of record.outcome.reply.diagnostics) {
+      lines.push(JSON.stringify({ module: record.koPath, ...d, path: path.relative(sourceRoot, d.path) }));
+    }
+  }
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, lines.join('\n') + '\n');
+}
+
+/** A progress line every 10% or 30 s, whichever comes first. */
+function progress(log: (text: string) => void, what: string): (done: number, total: number) => void {
+  const started = performance.now();
+  let lastTime = started;
+  let lastTenth = 0;
+  return (done, total) => {
+    const now = performance.now();
+    const tenth = Math.floor((done / total) * 10);
+    if (tenth > lastTenth || now - lastTime > 30_000 || done === total) {
+      lastTenth = tenth;
+      lastTime = now;
+      log(
+        `  ${what}: ${done}/${total} (${Math.round((done / total) * 100)}%) ${((now - started) / 1000).toFixed(0)} s`,
+      );
+    }
+  };
+}
+
+function workbenchVersion(): EvalResults['workbench'] {
+  try {
+    const cwd = path.join(__dirname, '../..');
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8' });
+    return { commit, modifiedFiles: status.split('\n').filter((l) => l.trim() !== '').length };
+  } catch {
+    return {};
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(error.message);
+      process.exitCode = 2;
+      return;
+    }
+    console.error('kernel evaluation failed:', error);
+    process.exitCode = 1;
+  },
+);
