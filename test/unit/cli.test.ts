@@ -83,6 +83,18 @@ describe('lkm check', () => {
     assert.deepEqual([status, stdout], [0, '[]\n']);
   });
 
+  it('skips files Kbuild builds into the kernel, and still checks the modules beside them', async () => {
+    const folder = path.join(REPOSITORY_ROOT, 'test/fixtures/modules/builtin');
+    const { stdout } = await run('check', '--format', 'json', '--no-kernel-headers', relative(folder));
+    assert.deepEqual(
+      (JSON.parse(stdout) as { file: string; code: string }[]).map((d) => [path.basename(d.file), d.code]),
+      [
+        ['extra.c', 'missing-license'],
+        ['extra.c', 'init-without-exit'],
+      ],
+    );
+  });
+
   it('exits 2 on bad usage, with the usage text', async () => {
     for (const argv of [
       ['check'],

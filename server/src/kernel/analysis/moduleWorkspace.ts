@@ -2,7 +2,13 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { checkModule, NO_HEADERS_CONTEXT, type CheckContext } from '../checks/moduleChecks';
 import type { ModuleDiagnostic } from '../checks/moduleDiagnostic';
-import { KbuildModuleLocator, type LocatedModule } from '../kbuild/moduleLocator';
+import type { KernelConfig } from '../kbuild/kernelConfig';
+import {
+  KbuildModuleLocator,
+  type KbuildFileSystem,
+  type KbuildMembership,
+  type LocatedModule,
+} from '../kbuild/moduleLocator';
 import type { HeaderIndex } from '../headers/headerIndex';
 import { derivedMacroCatalog } from '../model/derivedMacroCatalog';
 import { buildModule, type KernelModule, type ModuleSource } from '../model/kernelModule';
@@ -37,7 +43,10 @@ export interface ModuleWorkspaceOptions {
  * not the whole module. Files open in an editor are handed in already parsed.
  */
 export class ModuleWorkspace {
+  /** Reads Kbuild files without a configuration: every obj-$(CONFIG_X) is a candidate module. */
   readonly locator: KbuildModuleLocator;
+  private configuredLocator: { config: KernelConfig; locator: KbuildModuleLocator } | undefined;
+  private readonly kbuildFiles: KbuildFileSystem;
   private readonly sources = new Map<string, ModuleSource>();
   private readonly openFiles = new Set<string>();
   private readonly incremental = new Map<string, IncrementalFacts>();
@@ -54,14 +63,15 @@ export class ModuleWorkspace {
     this.context = options.context ?? NO_HEADERS_CONTEXT;
     this.limits = options.limits ?? DEFAULT_INPUT_LIMITS;
     this.headers = options.headers;
-    this.locator = new KbuildModuleLocator({
+    this.kbuildFiles = {
       readFile: (file) => this.readText(file),
       exists: (file) =>
         fs.access(file).then(
           () => true,
           () => false,
         ),
-    });
+    };
+    this.locator = new KbuildModuleLocator(this.kbuildFiles);
   }
 
   /**
@@ -100,12 +110,17 @@ export class ModuleWorkspace {
     this.openFiles.delete(filePath);
     this.sources.delete(filePath);
     this.incremental.delete(filePath);
-    if (/(^|\/)(Kbuild|Makefile)$|\.mk$/.test(filePath)) this.locator.invalidate(filePath);
+    if (/(^|\/)(Kbuild|Makefile)$|\.mk$/.test(filePath)) {
+      this.locator.invalidate(filePath);
+      this.configuredLocator?.locator.invalidate(filePath);
+    }
   }
 
   /** Analyses the module `filePath` belongs to: its Kbuild module, or the file alone. */
   async analyze(filePath: string): Promise<ModuleAnalysis> {
-    const kbuild = await this.locator.moduleOf(filePath).catch(() => undefined);
+    const membership = await this.membershipOf(filePath);
+    if (membership?.kind === 'built-in') return this.builtIn(filePath);
+    const kbuild = membership?.modules[0];
     const files = kbuild ? [...new Set([filePath, ...kbuild.sources])] : [filePath];
     const sources: ModuleSource[] = [];
     for (const file of files) {
@@ -135,6 +150,33 @@ export class ModuleWorkspace {
             ]
           : [];
     return { module, limitations, ...(kbuild ? { kbuild } : {}), diagnostics: checkModule(module, context) };
+  }
+
+  /**
+   * Where kbuild puts the file: with the target's .config when the headers have one (so a bool
+   * option's object is built in), else over every configuration.
+   */
+  private async membershipOf(filePath: string): Promise<KbuildMembership | undefined> {
+    const config = this.headers?.config;
+    if (config !== undefined) {
+      if (this.configuredLocator?.config !== config) {
+        this.configuredLocator = { config, locator: new KbuildModuleLocator(this.kbuildFiles, { config }) };
+      }
+      const configured = await this.configuredLocator.locator.membershipOf(filePath).catch(() => undefined);
+      if (configured !== undefined) return configured;
+    }
+    return this.locator.membershipOf(filePath).catch(() => undefined);
+  }
+
+  /** obj-y: built into the kernel, so module checks (licence, init/exit, …) do not apply. */
+  private async builtIn(filePath: string): Promise<ModuleAnalysis> {
+    const source = await this.sourceOf(filePath);
+    const module = buildModule(path.basename(filePath).replace(/\.[ch]$/, ''), source ? [source] : []);
+    return {
+      module: { ...module, isModule: false },
+      limitations: ['files that Kbuild builds into the kernel (obj-y) are not modules: module checks skip them'],
+      diagnostics: [],
+    };
   }
 
   /** `#include "other.c"` makes the other file part of the module (lab notes §1). */

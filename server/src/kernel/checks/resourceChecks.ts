@@ -18,16 +18,25 @@ export function checkUnpairedResources(
   const diagnostics: ModuleDiagnostic[] = [];
   if (exit !== undefined) {
     const released = new Set(reachableCalls(module, exit).map((c) => c.name));
+    const initCalls = reachableCalls(module, init);
+    // What init releases itself on its way to success (a buffer it only needs while it runs) is
+    // not exit's to release; releases on error paths (inside an `if`) do not count.
+    const releasedByInit = new Set(
+      init.definition.events
+        .filter((e) => e.kind === 'call' && e.guard === undefined)
+        .map((e) => (e.kind === 'call' ? e.name : '')),
+    );
     const reported = new Set<ResourcePair>();
-    for (const call of reachableCalls(module, init)) {
+    for (const call of initCalls) {
       const pair = pairs.acquiredBy(call.name);
-      if (pair === undefined || reported.has(pair) || pair.release.some((r) => released.has(r))) continue;
+      if (pair === undefined || reported.has(pair)) continue;
+      if (pair.release.some((r) => released.has(r) || releasedByInit.has(r))) continue;
       reported.add(pair);
       const where = init.definition.events.includes(call) ? init : (locate(module, call) ?? init);
       diagnostics.push(neverReleased(module, where, init, exit, call, pair));
     }
   }
-  diagnostics.push(...leakingErrorPaths(init, pairs));
+  diagnostics.push(...leakingErrorPaths(module, init, pairs));
   return diagnostics;
 }
 
@@ -80,29 +89,44 @@ function locate(module: KernelModule, call: CallEvent): LocatedFunction | undefi
  * Error paths of init: a `return <error>` or a `goto` to a cleanup ladder, after an acquisition
  * that nothing on the way out releases. The acquisition's own failure check is not such a path.
  */
-function leakingErrorPaths(init: LocatedFunction, pairs: ResourcePairs): ModuleDiagnostic[] {
+function leakingErrorPaths(module: KernelModule, init: LocatedFunction, pairs: ResourcePairs): ModuleDiagnostic[] {
   const { source, definition } = init;
   const events = definition.events;
+  // A call to one of the module's own functions releases what that function (or its callees) releases.
+  const releases = new Map<string, Set<string>>();
+  const releasesOf = (name: string): ReadonlySet<string> => {
+    let found = releases.get(name);
+    if (found === undefined) {
+      const fn = module.functions.get(name);
+      found = new Set(fn ? reachableCalls(module, fn).map((c) => c.name) : []);
+      releases.set(name, found);
+    }
+    return found;
+  };
+  const releasing = (event: FlowEvent, pair: ResourcePair): boolean =>
+    event.kind === 'call' &&
+    (pair.release.includes(event.name) || pair.release.some((r) => releasesOf(event.name).has(r)));
   const diagnostics: ModuleDiagnostic[] = [];
   const reportedExits = new Set<number>();
   events.forEach((event, index) => {
     if (event.kind !== 'call') return;
     const pair = pairs.acquiredBy(event.name);
-    if (pair === undefined) return;
+    if (pair === undefined || pair.errorPaths === false) return;
     for (let later = index + 1; later < events.length; later++) {
       const exitPoint = events[later]!;
       if (exitPoint.kind !== 'return' && exitPoint.kind !== 'goto') continue;
       // A return at the acquisition's level or above ends the straight-line code: what follows
       // (a cleanup ladder) is reached only through gotos, which are judged at the goto.
       const endsStraightLine = exitPoint.kind === 'return' && encloses(exitPoint.blocks, event.blocks);
-      if (exitPoint.kind === 'return' && isSuccess(exitPoint.value)) {
+      // Error paths leave from inside an `if`; an unguarded return or goto is the way out on success.
+      if ((exitPoint.kind === 'return' && isSuccess(exitPoint.value)) || exitPoint.guard === undefined) {
         if (endsStraightLine) break;
         continue;
       }
       if (
         isOwnFailureCheck(event, exitPoint) ||
-        releasedBefore(events, index, later, pair) ||
-        releasedOnTheWayOut(events, exitPoint, pair) ||
+        releasedBefore(events, index, later, (e) => releasing(e, pair)) ||
+        releasedOnTheWayOut(events, exitPoint, (e) => releasing(e, pair)) ||
         reportedExits.has(exitPoint.start)
       ) {
         if (endsStraightLine) break;
@@ -154,25 +178,34 @@ function isOwnFailureCheck(acquisition: CallEvent, exitPoint: FlowEvent): boolea
 }
 
 /** A release between the acquisition and the exit, in a block that encloses the exit. */
-function releasedBefore(events: readonly FlowEvent[], from: number, to: number, pair: ResourcePair): boolean {
+function releasedBefore(
+  events: readonly FlowEvent[],
+  from: number,
+  to: number,
+  releasing: (event: FlowEvent) => boolean,
+): boolean {
   const exitBlocks = events[to]!.blocks;
   for (let i = from + 1; i < to; i++) {
     const event = events[i]!;
-    if (event.kind !== 'call' || !pair.release.includes(event.name)) continue;
+    if (!releasing(event)) continue;
     if (event.blocks.every((block) => exitBlocks.includes(block))) return true;
   }
   return false;
 }
 
 /** A goto into a cleanup ladder: the statements from its label to the next return run on the way out. */
-function releasedOnTheWayOut(events: readonly FlowEvent[], exitPoint: FlowEvent, pair: ResourcePair): boolean {
+function releasedOnTheWayOut(
+  events: readonly FlowEvent[],
+  exitPoint: FlowEvent,
+  releasing: (event: FlowEvent) => boolean,
+): boolean {
   if (exitPoint.kind !== 'goto') return false;
   const label = events.findIndex((e) => e.kind === 'label' && e.label === exitPoint.label);
   if (label === -1) return true; // an unknown label: nothing to judge
   for (let i = label; i < events.length; i++) {
     const event = events[i]!;
     if (event.kind === 'return') return false;
-    if (event.kind === 'call' && pair.release.includes(event.name)) return true;
+    if (releasing(event)) return true;
   }
   return false;
 }

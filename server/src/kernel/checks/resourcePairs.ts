@@ -8,6 +8,8 @@ export interface ResourcePair {
   readonly what: string;
   /** The call a quick fix writes: `unregister_chrdev({result}, {1})`. */
   readonly undo: string;
+  /** False for set-up calls that hold nothing until later (timer_setup): an error path leaks nothing. */
+  readonly errorPaths?: boolean;
 }
 
 export class ResourcePairs {

@@ -31,6 +31,10 @@ export interface LocatedModule {
   readonly line: number;
 }
 
+export type KbuildMembership =
+  | { readonly kind: 'module'; readonly modules: readonly LocatedModule[] }
+  | { readonly kind: 'built-in'; readonly kbuildPath: string };
+
 export interface KbuildModuleLocatorOptions {
   /** The kernel configuration; without one, every `obj-$(CONFIG_X)` object is a candidate module. */
   readonly config?: KernelConfig;
@@ -78,24 +82,37 @@ export class KbuildModuleLocator {
    * extension belongs to none.
    */
   async modulesOf(sourcePath: string): Promise<LocatedModule[]> {
+    const membership = await this.membershipOf(sourcePath);
+    return membership?.kind === 'module' ? [...membership.modules] : [];
+  }
+
+  /**
+   * What kbuild makes of a source: part of modules, built into the kernel (by the Kbuild file
+   * named), or undefined when no Kbuild file nearby names it (a lone file, or a header).
+   */
+  async membershipOf(sourcePath: string): Promise<KbuildMembership | undefined> {
     const source = path.resolve(sourcePath);
     const extension = path.extname(source);
-    if (!COMPILED_EXTENSIONS.has(extension)) return [];
+    if (!COMPILED_EXTENSIONS.has(extension)) return undefined;
     let dir = path.dirname(source);
     for (let level = 0; level <= this.maxParentLevels; level++) {
       const found = await this.kbuildIn(dir);
       if (found !== undefined) {
         const object = toPosix(path.relative(dir, source)).slice(0, -extension.length) + '.o';
         const modules = found.file.modules.filter((m) => m.members.some((member) => sameObject(member.object, object)));
-        if (modules.length > 0) return Promise.all(modules.map((m) => this.locate(found.path, m, source)));
+        if (modules.length > 0) {
+          return { kind: 'module', modules: await Promise.all(modules.map((m) => this.locate(found.path, m, source))) };
+        }
         // Built into the kernel here: kbuild will not look for it anywhere else.
-        if (found.file.builtinMembers.some((member) => sameObject(member, object))) return [];
+        if (found.file.builtinMembers.some((member) => sameObject(member, object))) {
+          return { kind: 'built-in', kbuildPath: found.path };
+        }
       }
       const parent = path.dirname(dir);
       if (parent === dir) break;
       dir = parent;
     }
-    return [];
+    return undefined;
   }
 
   /** All modules one Kbuild file or Makefile declares; none when it cannot be read. */

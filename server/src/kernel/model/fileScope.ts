@@ -150,7 +150,11 @@ const WRAPPERS = new Set([
   'function_declarator',
 ]);
 
-/** The identifier a declarator declares, and whether a function declarator wraps it (a prototype). */
+/**
+ * The identifier a declarator declares, and whether it declares a function (a prototype). A
+ * pointer inside the function declarator makes it a function pointer variable:
+ * `int (*fp)(void)` is a variable, `int *f(void)` a prototype.
+ */
 function innermostName(declarator: Node): { node: Node; throughFunction: boolean } | undefined {
   let current: Node | null = declarator;
   let throughFunction = false;
@@ -159,8 +163,13 @@ function innermostName(declarator: Node): { node: Node; throughFunction: boolean
     if (current.type === 'identifier') return { node: current, throughFunction };
     if (!WRAPPERS.has(current.type)) return undefined;
     if (current.type === 'function_declarator') throughFunction = true;
+    else if (current.type === 'pointer_declarator' && throughFunction) throughFunction = false;
+    // A parenthesized declarator, `(*fp)`, has its declarator as its only named child.
     current =
-      current.childForFieldName('declarator') ?? current.namedChildren.find((c) => c?.type === 'identifier') ?? null;
+      current.childForFieldName('declarator') ??
+      (current.type === 'parenthesized_declarator' ? current.namedChild(0) : null) ??
+      current.namedChildren.find((c) => c?.type === 'identifier') ??
+      null;
   }
   return undefined;
 }

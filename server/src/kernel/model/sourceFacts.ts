@@ -197,7 +197,7 @@ function scanForModuleMacros(text: string, start: number, end: number): Unplaced
     // The argument list may run past the region: the grammar can split `NAME` from `(...)`.
     while (open < text.length && /\s/.test(text[open]!)) open++;
     // Module macros stand at the start of a line; which of them matter is the catalog's call.
-    if (text[open] === '(' && startsLine(text, i)) {
+    if (text[open] === '(' && startsLine(text, i) && !C_KEYWORDS.has(name)) {
       const list = readArgumentList(text, open, Math.min(text.length, open + 65536));
       if (list) {
         let close = list.end;
@@ -218,6 +218,45 @@ function scanForModuleMacros(text: string, start: number, end: number): Unplaced
   }
   return invocations;
 }
+
+/** Words that start a line followed by `(` without being a macro: `void (*fp)(int)`, `if (x)`. */
+const C_KEYWORDS = new Set([
+  'void',
+  'char',
+  'short',
+  'int',
+  'long',
+  'float',
+  'double',
+  'signed',
+  'unsigned',
+  'struct',
+  'union',
+  'enum',
+  'const',
+  'volatile',
+  'static',
+  'extern',
+  'inline',
+  'typedef',
+  'return',
+  'if',
+  'while',
+  'for',
+  'switch',
+  'sizeof',
+  'typeof',
+  '__typeof__',
+  'do',
+  'else',
+  'case',
+  'goto',
+  'bool',
+  'u8',
+  'u16',
+  'u32',
+  'u64',
+]);
 
 function startsLine(text: string, offset: number): boolean {
   for (let i = offset - 1; i >= 0; i--) {
