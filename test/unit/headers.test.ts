@@ -81,6 +81,17 @@ describe('header index', () => {
     assert.match(analysis.limitations[0]!, /1 included headers were not found .*linux\/missing_generated\.h/);
   });
 
+  it("derives export wrappers too, with their GPL-only flag and namespace, from headers and the module's own #defines", async () => {
+    const { analysis } = await analyse(true);
+    assert.deepEqual(
+      analysis.module.exports.map((e) => [e.name, e.gplOnly, e.namespace]),
+      [
+        ['widget_demo_count', true, 'WIDGET'],
+        ['widget_demo_reset', false, 'DEMO_NS'],
+      ],
+    );
+  });
+
   it('without headers, knows neither the wrapper nor the parameter type, and says so', async () => {
     const { analysis } = await analyse(false);
     assert.equal(analysis.module.isModule, true);

@@ -138,7 +138,9 @@ export class ModuleWorkspace {
       ...(this.headers?.config ? { config: this.headers.config } : {}),
     };
     const name = kbuild?.objectName ?? path.basename(filePath).replace(/\.[ch]$/, '');
-    const module = buildModule(name, ordered, context.macroCatalog, context.config);
+    const built = buildModule(name, ordered, context.macroCatalog, context.config);
+    // Kbuild says it is a module (obj-m): so it is, even with no module macro at all (a library of exports).
+    const module = kbuild && !built.isModule ? { ...built, isModule: true } : built;
     const limitations =
       this.headers === undefined
         ? [

@@ -1,5 +1,5 @@
 import type { KernelModule, LocatedInvocation } from '../model/kernelModule';
-import { kernelMessage, type Fix } from './diagnostic';
+import { START_OF_FILE, kernelMessage, type Fix } from './diagnostic';
 import { KNOWN_LICENSES, isGplCompatible, likelyLicense, moduleLicenseForSpdx } from './licenses';
 import type { ModuleDiagnostic } from './moduleDiagnostic';
 
@@ -7,13 +7,15 @@ import type { ModuleDiagnostic } from './moduleDiagnostic';
 export function checkMissingLicense(module: KernelModule): ModuleDiagnostic[] {
   if (!module.isModule || module.licenses.length > 0) return [];
   const anchor = module.inits[0] ?? module.exits[0] ?? module.moduleMacros[0];
-  if (anchor === undefined) return [];
-  const { source, invocation } = anchor;
+  const source = anchor?.source ?? module.sources[0];
+  if (source === undefined) return [];
+  // A module with no module macro at all (obj-m of plain exports) gets it on its first line.
+  const range = anchor ? source.lines.rangeOf(anchor.invocation.nameStart, anchor.invocation.nameEnd) : START_OF_FILE;
   return [
     {
       path: source.path,
       diagnostic: {
-        range: source.lines.rangeOf(invocation.nameStart, invocation.nameEnd),
+        range,
         severity: 'error',
         code: 'missing-license',
         source: 'lkm',

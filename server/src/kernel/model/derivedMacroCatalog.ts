@@ -1,6 +1,13 @@
 import type { HeaderVisibility, MacroBody } from '../headers/headerIndex';
 import type { ModuleSource } from './kernelModule';
-import { BUILTIN_MACRO_CATALOG, type MacroCatalog, type ModuleMacroKind } from './moduleMacros';
+import { readArgumentList } from '../text/cLexing';
+import {
+  BUILTIN_MACRO_CATALOG,
+  builtinExportShape,
+  type ExportShape,
+  type MacroCatalog,
+  type ModuleMacroKind,
+} from './moduleMacros';
 
 /**
  * Module macros by name, including every wrapper the headers (or the module itself) define on top
@@ -22,14 +29,50 @@ export function derivedMacroCatalog(
   }
   const derived = new Map<string, ModuleMacroKind | undefined>();
   const deriving = new Set<string>();
+  const shapes = new Map<string, ExportShape | undefined>();
+  const bodiesOf = (name: string): MacroBody[] => [...(local.get(name) ?? []), ...(visibility?.macros(name) ?? [])];
+
+  /**
+   * `#define IWL_EXPORT_SYMBOL(sym) EXPORT_SYMBOL_NS_GPL(sym, IWLWIFI)`: a wrapper that passes its
+   * first parameter on as the symbol exports it, GPL-only in namespace IWLWIFI.
+   */
+  const exportShapeOf = (name: string): ExportShape | undefined => {
+    const builtin = builtinExportShape(name);
+    if (builtin !== undefined) return builtin;
+    if (shapes.has(name)) return shapes.get(name);
+    if (deriving.has(name)) return undefined;
+    deriving.add(name);
+    let shape: ExportShape | undefined;
+    for (const body of bodiesOf(name)) {
+      const symbol = body.parameters[0];
+      if (symbol === undefined) continue;
+      for (const call of invocations(body.value)) {
+        const inner = exportShapeOf(call.name);
+        if (inner === undefined || call.args[0] !== symbol) continue;
+        let namespace = inner.namespace;
+        if (namespace !== undefined && typeof namespace !== 'string') {
+          const argument = call.args[namespace.argument];
+          const parameter = argument === undefined ? -1 : body.parameters.indexOf(argument);
+          namespace = parameter >= 0 ? { argument: parameter } : argument?.replace(/^"|"$/g, '');
+        }
+        shape = { gplOnly: inner.gplOnly, ...(namespace !== undefined ? { namespace } : {}) };
+        break;
+      }
+      if (shape) break;
+    }
+    deriving.delete(name);
+    shapes.set(name, shape);
+    return shape;
+  };
 
   const kindOf = (name: string): ModuleMacroKind | undefined => {
     const builtin = BUILTIN_MACRO_CATALOG.kindOf(name);
     if (builtin !== undefined) return builtin;
     if (derived.has(name)) return derived.get(name);
     if (deriving.has(name)) return undefined; // a cycle: contributes nothing
+    if (exportShapeOf(name) !== undefined) return 'export';
     deriving.add(name);
-    const bodies = [...(local.get(name) ?? []), ...(visibility?.macros(name) ?? [])];
+    const bodies = bodiesOf(name);
     let init = false;
     let exit = false;
     for (const body of bodies) {
@@ -45,7 +88,18 @@ export function derivedMacroCatalog(
     derived.set(name, kind);
     return kind;
   };
-  return { kindOf };
+  return { kindOf, exportShapeOf };
+}
+
+/** Macro invocations in a macro body, with their arguments' text. */
+function invocations(value: string): { name: string; args: string[] }[] {
+  const found: { name: string; args: string[] }[] = [];
+  for (const match of value.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+    const open = match.index + match[0].length - 1;
+    const list = readArgumentList(value, open);
+    if (list) found.push({ name: match[1]!, args: list.args.map((a) => a.text) });
+  }
+  return found;
 }
 
 /** Names written as `name(` in a macro body, outside string literals. */

@@ -148,12 +148,18 @@ export function buildModule(
         }
         case 'export': {
           const exported = invocation.args[0]?.text;
-          if (exported !== undefined && isIdentifier(exported)) {
-            const namespace = /_NS/.test(invocation.name) ? namespaceOf(invocation.args[1]?.text) : undefined;
+          const shape = catalog.exportShapeOf(invocation.name);
+          if (exported !== undefined && isIdentifier(exported) && shape !== undefined) {
+            const namespace =
+              typeof shape.namespace === 'string'
+                ? shape.namespace
+                : shape.namespace !== undefined
+                  ? namespaceOf(invocation.args[shape.namespace.argument]?.text)
+                  : undefined;
             exports.push({
               ...located,
               name: exported,
-              gplOnly: /_GPL$/.test(invocation.name),
+              gplOnly: shape.gplOnly,
               ...(namespace !== undefined ? { namespace } : {}),
             });
           }

@@ -39,10 +39,26 @@ export function isModuleMacroName(name: string): boolean {
   return moduleMacroKind(name) !== undefined;
 }
 
+/** What an export macro exports as: EXPORT_SYMBOL_GPL is GPL-only, EXPORT_SYMBOL_NS(sym, NS) namespaced. */
+export interface ExportShape {
+  readonly gplOnly: boolean;
+  /** A fixed namespace the macro applies, or the index of the argument that names it. */
+  readonly namespace?: string | { readonly argument: number };
+}
+
 /** Tells what a macro does for a module; the headers' own wrappers can extend the built-in names. */
 export interface MacroCatalog {
   kindOf(name: string): ModuleMacroKind | undefined;
+  /** For an export macro: how it exports its first argument. */
+  exportShapeOf(name: string): ExportShape | undefined;
+}
+
+/** The EXPORT_SYMBOL family itself. */
+export function builtinExportShape(name: string): ExportShape | undefined {
+  if (!EXPORT.test(name)) return undefined;
+  const gplOnly = /_GPL$/.test(name);
+  return /_NS/.test(name) ? { gplOnly, namespace: { argument: 1 } } : { gplOnly };
 }
 
 /** The names known without any kernel headers. */
-export const BUILTIN_MACRO_CATALOG: MacroCatalog = { kindOf: moduleMacroKind };
+export const BUILTIN_MACRO_CATALOG: MacroCatalog = { kindOf: moduleMacroKind, exportShapeOf: builtinExportShape };
