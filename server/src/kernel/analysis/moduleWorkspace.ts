@@ -140,7 +140,8 @@ export class ModuleWorkspace {
     const name = kbuild?.objectName ?? path.basename(filePath).replace(/\.[ch]$/, '');
     const built = buildModule(name, ordered, context.macroCatalog, context.config);
     // Kbuild says it is a module (obj-m): so it is, even with no module macro at all (a library of exports).
-    const module = kbuild && !built.isModule ? { ...built, isModule: true } : built;
+    const unread = kbuild !== undefined && kbuild.members.length > kbuild.sources.length;
+    const module = kbuild ? { ...built, isModule: true, ...(unread ? { hasUnreadMembers: true } : {}) } : built;
     const limitations =
       this.headers === undefined
         ? [

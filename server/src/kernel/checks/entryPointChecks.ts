@@ -102,6 +102,25 @@ export function checkExitWithoutInit(module: KernelModule): ModuleDiagnostic[] {
   ];
 }
 
+/** The first of `candidates` when together they stand in every branch of one #if … #else chain. */
+function inEveryBranch(candidates: readonly LocatedInvocation[]): LocatedInvocation | undefined {
+  const byChain = new Map<number, LocatedInvocation[]>();
+  for (const candidate of candidates) {
+    const branches = candidate.invocation.branches;
+    if (branches.length !== 1) continue;
+    const list = byChain.get(branches[0]!.chain) ?? [];
+    list.push(candidate);
+    byChain.set(branches[0]!.chain, list);
+  }
+  for (const [chain, members] of byChain) {
+    const all = members[0]!.source.facts.branches.filter((b) => b.chain === chain);
+    const covered = new Set(members.map((m) => m.invocation.branches[0]!.branch));
+    const complete = all.some((b) => b.directive === 'else') && all.every((b) => covered.has(b.branch));
+    if (complete) return members[0];
+  }
+  return undefined;
+}
+
 /** Two module_init (or module_exit) that can both be compiled define init_module twice. */
 export function checkDuplicateEntryPoints(module: KernelModule): ModuleDiagnostic[] {
   return [
@@ -117,16 +136,17 @@ function duplicates(
   what: string,
 ): ModuleDiagnostic[] {
   const found: ModuleDiagnostic[] = [];
+  // Precision first: both must be compiled for sure, not in an #if the analysis could not decide,
+  // unless the earlier one stands in every branch of an #if … #else chain: then one of them is.
   entries.forEach((entry, index) => {
-    const first = entries
-      .slice(0, index)
-      .find(
-        (earlier) =>
-          earlier.invocation !== entry.invocation &&
-          !(
-            earlier.source === entry.source && mutuallyExclusive(earlier.invocation.branches, entry.invocation.branches)
-          ),
-      );
+    if (entry.certain === false) return;
+    const earlier = entries.slice(0, index).filter((e) => e.invocation !== entry.invocation);
+    const first =
+      earlier.find(
+        (e) =>
+          e.certain !== false &&
+          !(e.source === entry.source && mutuallyExclusive(e.invocation.branches, entry.invocation.branches)),
+      ) ?? inEveryBranch(earlier.filter((e) => e.source === entry.source && e.certain === false));
     if (first === undefined) return;
     const { source, invocation } = entry;
     const line = first.source.lines.positionAt(first.invocation.start).line + 1;

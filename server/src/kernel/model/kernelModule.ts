@@ -19,6 +19,8 @@ export interface ModuleSource {
 export interface LocatedInvocation {
   readonly source: ModuleSource;
   readonly invocation: MacroInvocation;
+  /** False when it sits in an `#if` branch the analysis could not decide. */
+  readonly certain?: boolean;
 }
 
 export interface LicenseDeclaration extends LocatedInvocation {
@@ -66,6 +68,8 @@ export interface KernelModule {
   /** Names that appear as arguments of file-scope macro invocations (`DEFINE_MUTEX(lock)`): possible definitions. */
   readonly macroDefinedNames: ReadonlySet<string>;
   readonly catalog: MacroCatalog;
+  /** Some members are not C sources the analysis read (assembly, generated files). */
+  readonly hasUnreadMembers?: boolean;
 }
 
 const METADATA_KEYS: Readonly<Record<string, string>> = {
@@ -111,11 +115,14 @@ export function buildModule(
     for (const define of source.facts.defines) definedNames.add(define.name);
     for (const invocation of source.facts.macros) {
       for (const arg of invocation.args) if (isIdentifier(arg.text)) macroDefinedNames.add(arg.text);
-      // With the target's .config known, what sits in a branch it does not compile does not count.
-      if (config && compiledUnder(invocation.branches, source.facts.branches, config) === false) continue;
+      // What sits in a branch a module build never compiles (#ifndef MODULE, or a CONFIG_ the
+      // target's .config does not set) does not count.
+      const compiled =
+        invocation.branches.length === 0 ? true : compiledUnder(invocation.branches, source.facts.branches, config);
+      if (compiled === false) continue;
       const kind = catalog.kindOf(invocation.name);
       if (kind === undefined) continue;
-      const located = { source, invocation };
+      const located = { source, invocation, certain: compiled === true };
       moduleMacros.push(located);
       switch (kind) {
         case 'license': {

@@ -16,6 +16,7 @@ export const STANDARD_PARAMETER_TYPES = [
   'charp',
   'bool',
   'invbool',
+  'bint',
 ] as const;
 
 export interface ModuleParameter {

@@ -7,18 +7,23 @@ export type Truth = boolean | undefined;
 /** Macros every module build defines (kbuild passes -DMODULE -D__KERNEL__). */
 const ALWAYS_DEFINED = new Set(['MODULE', '__KERNEL__', '__GNUC__', '__linux__']);
 
-/** kconfig's autoconf.h: `=y` defines CONFIG_X, `=m` defines CONFIG_X_MODULE, others define CONFIG_X. */
-function tristate(config: KernelConfig, name: string): 'y' | 'm' | 'n' {
+/**
+ * kconfig's autoconf.h: `=y` defines CONFIG_X, `=m` defines CONFIG_X_MODULE, others define CONFIG_X.
+ * Without a configuration every CONFIG_ symbol is unknown.
+ */
+function tristate(config: KernelConfig | undefined, name: string): 'y' | 'm' | 'n' | undefined {
+  if (config === undefined) return undefined;
   const value = config.value(name);
   if (value === undefined || value === 'n' || value === '') return 'n';
   return value === 'm' ? 'm' : 'y';
 }
 
-function isDefined(config: KernelConfig, name: string): Truth {
+function isDefined(config: KernelConfig | undefined, name: string): Truth {
   if (ALWAYS_DEFINED.has(name)) return true;
   if (!name.startsWith('CONFIG_')) return undefined;
-  if (name.endsWith('_MODULE')) return tristate(config, name.slice(0, -'_MODULE'.length)) === 'm';
-  return tristate(config, name) === 'y';
+  const module = name.endsWith('_MODULE');
+  const state = tristate(config, module ? name.slice(0, -'_MODULE'.length) : name);
+  return state === undefined ? undefined : state === (module ? 'm' : 'y');
 }
 
 type Token = { kind: 'name' | 'number' | 'op'; text: string };
@@ -48,7 +53,7 @@ function tokenize(expression: string): Token[] | undefined {
  * IS_BUILTIN(), IS_MODULE(), IS_REACHABLE(), CONFIG_ symbols, !, &&, ||, and integer comparisons.
  * Anything else (version checks, other macros) is undecided.
  */
-export function evaluateCondition(expression: string, config: KernelConfig): Truth {
+export function evaluateCondition(expression: string, config: KernelConfig | undefined): Truth {
   const tokens = tokenize(expression);
   if (tokens === undefined) return undefined;
   let position = 0;
@@ -83,12 +88,14 @@ export function evaluateCondition(expression: string, config: KernelConfig): Tru
       const name = take();
       if (name?.kind !== 'name' || !take(')')) throw new Error(token.text);
       const state = tristate(config, name.text);
+      if (state === undefined) return undefined;
       if (token.text === 'IS_BUILTIN') return number(state === 'y');
       if (token.text === 'IS_MODULE') return number(state === 'm');
       return number(state !== 'n');
     }
     if (token.kind === 'name' && peek()?.text === '(') return skipCall();
     if (token.text.startsWith('CONFIG_')) {
+      if (config === undefined) return undefined;
       const value = config.value(token.text);
       if (value === undefined || value === 'm' || value === 'n') return 0;
       if (value === 'y') return 1;
@@ -159,7 +166,7 @@ export function evaluateCondition(expression: string, config: KernelConfig): Tru
 }
 
 /** Whether a branch's own directive holds: `ifdef X`, `ifndef X`, `if EXPR`, `elif EXPR`, `else`. */
-function directiveHolds(directive: string, config: KernelConfig): Truth {
+function directiveHolds(directive: string, config: KernelConfig | undefined): Truth {
   const [, keyword = '', rest = ''] = /^(\w+)\s*(.*)$/s.exec(directive) ?? [];
   switch (keyword) {
     case 'ifdef':
@@ -187,7 +194,7 @@ function directiveHolds(directive: string, config: KernelConfig): Truth {
 export function compiledUnder(
   branches: readonly PreprocessorBranch[],
   allBranches: readonly PreprocessorBranch[],
-  config: KernelConfig,
+  config: KernelConfig | undefined,
 ): Truth {
   let result: Truth = true;
   for (const branch of branches) {
