@@ -80,6 +80,21 @@ describe('lone-file module model', () => {
     assert.deepEqual([module.inits.length, module.exits.length], [1, 1]);
   });
 
+  it('knows the names tracepoint and static-call exports make', async () => {
+    const module = await moduleOf('EXPORT_TRACEPOINT_SYMBOL_GPL(demo_event);\nEXPORT_STATIC_CALL(demo_call);\n');
+    assert.deepEqual(
+      module.exports.map((e) => [e.name, e.gplOnly]),
+      [
+        ['__tracepoint_demo_event', true],
+        ['__traceiter_demo_event', true],
+        ['__SCK__tp_func_demo_event', true],
+        ['__SCT__tp_func_demo_event', true],
+        ['__SCK__demo_call', false],
+        ['__SCT__demo_call', false],
+      ],
+    );
+  });
+
   it('does not take exports and parameters alone for a module', async () => {
     assert.equal((await moduleOf(readText(SOURCE_FIXTURES.notAModule))).isModule, false);
   });

@@ -9,7 +9,8 @@ export function checkExportWithoutDefinition(module: KernelModule): ModuleDiagno
   // An assembly or generated member may define what is exported: nothing can be said.
   if (module.hasUnreadMembers === true) return [];
   return module.exports
-    .filter((e) => !module.definedNames.has(e.name) && !definedByMacro(module, e))
+    .filter((e) => e.generated !== true && !module.definedNames.has(e.name))
+    .filter((e) => !definedByMacro(module, e) && !mentionedElsewhere(module, e))
     .map((e) => ({
       path: e.source.path,
       diagnostic: {
@@ -25,11 +26,46 @@ export function checkExportWithoutDefinition(module: KernelModule): ModuleDiagno
     }));
 }
 
-/** `DEFINE_MUTEX(lock); EXPORT_SYMBOL(lock);`: a file-scope macro may be the definition. */
+/**
+ * Precision first: a name the sources mention anywhere but in its exports and prototypes may be
+ * defined in a way the parse did not see (a body after a construct it could not read).
+ */
+function mentionedElsewhere(module: KernelModule, exported: ModuleExport): boolean {
+  const word = new RegExp(`\\b${exported.name}\\b`, 'g');
+  return module.sources.some((source) => {
+    const excluded = [
+      ...source.facts.macros.filter((m) => m.args[0]?.text === exported.name),
+      ...source.facts.declarations.filter((d) => d.name === exported.name && !d.defines),
+    ];
+    for (const match of source.text.matchAll(word)) {
+      const at = match.index;
+      if (!excluded.some((e) => e.start <= at && at < e.end) && !inComment(source.text, at)) return true;
+    }
+    return false;
+  });
+}
+
+/** Whether `offset` is inside a comment on its line or a block comment before it (textual). */
+function inComment(text: string, offset: number): boolean {
+  const lineStart = text.lastIndexOf('\n', offset) + 1;
+  if (text.slice(lineStart, offset).includes('//')) return true;
+  const open = text.lastIndexOf('/*', offset);
+  return open !== -1 && text.lastIndexOf('*/', offset) < open;
+}
+
+/**
+ * `DEFINE_MUTEX(lock); EXPORT_SYMBOL(lock);`: a file-scope macro may be the definition, also by
+ * pasting tokens: `DEVICE_ATTR(ncq_prio, …)` defines `dev_attr_ncq_prio`.
+ */
 function definedByMacro(module: KernelModule, exported: ModuleExport): boolean {
+  const name = exported.name;
   return module.sources.some((source) =>
     source.facts.macros.some(
-      (m) => m.start !== exported.invocation.start && m.args.some((a) => a.text === exported.name),
+      (m) =>
+        m.start !== exported.invocation.start &&
+        m.args.some(
+          (a) => a.text === name || (a.text.length >= 3 && /^[A-Za-z_]\w*$/.test(a.text) && name.endsWith(a.text)),
+        ),
     ),
   );
 }
@@ -38,6 +74,7 @@ function definedByMacro(module: KernelModule, exported: ModuleExport): boolean {
 export function checkExportedInitSymbol(module: KernelModule): ModuleDiagnostic[] {
   const found: ModuleDiagnostic[] = [];
   for (const exported of module.exports) {
+    if (exported.generated === true) continue;
     const section = sectionOfDefinition(module, exported.name);
     if (section === undefined || !/^\.(init|exit)\./.test(section)) continue;
     const { source, invocation } = exported;
@@ -72,6 +109,7 @@ function sectionOfDefinition(module: KernelModule, name: string): string | undef
 export function checkExportPlacement(module: KernelModule): ModuleDiagnostic[] {
   const found: ModuleDiagnostic[] = [];
   for (const exported of module.exports) {
+    if (exported.generated === true) continue;
     const { source, invocation } = exported;
     const definition = definitionIn(source, exported.name);
     if (definition === undefined) continue; // defined in another file: nothing to follow

@@ -20,17 +20,22 @@ export function checkUnpairedResources(
     const released = new Set(reachableCalls(module, exit).map((c) => c.name));
     const initCalls = reachableCalls(module, init);
     // What init releases itself on its way to success (a buffer it only needs while it runs) is
-    // not exit's to release; releases on error paths (inside an `if`) do not count.
-    const releasedByInit = new Set(
-      init.definition.events
-        .filter((e) => e.kind === 'call' && e.guard === undefined)
-        .map((e) => (e.kind === 'call' ? e.name : '')),
-    );
+    // not exit's to release: an unguarded release in init of the very variable the result went to.
+    const releasedByInit = (call: CallEvent, pair: ResourcePair): boolean =>
+      call.assignedTo !== undefined &&
+      init.definition.events.some(
+        (e) =>
+          e.kind === 'call' &&
+          e.guard === undefined &&
+          e.start > call.start &&
+          pair.release.includes(e.name) &&
+          e.args.some((a) => a.text === call.assignedTo),
+      );
     const reported = new Set<ResourcePair>();
     for (const call of initCalls) {
       const pair = pairs.acquiredBy(call.name);
       if (pair === undefined || reported.has(pair)) continue;
-      if (pair.release.some((r) => released.has(r) || releasedByInit.has(r))) continue;
+      if (pair.release.some((r) => released.has(r)) || releasedByInit(call, pair)) continue;
       reported.add(pair);
       const where = init.definition.events.includes(call) ? init : (locate(module, call) ?? init);
       diagnostics.push(neverReleased(module, where, init, exit, call, pair));

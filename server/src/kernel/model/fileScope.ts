@@ -134,7 +134,10 @@ function readDeclaration(node: Node, text: string, annotations: readonly Blanked
       kind: isFunction ? 'function-prototype' : 'variable',
       isStatic,
       isExtern,
-      defines: !isFunction && (!isExtern || declarator.type === 'init_declarator'),
+      // `int f(void) __attribute__((alias("g")))` defines f as another name for g.
+      defines:
+        (!isFunction && (!isExtern || declarator.type === 'init_declarator')) ||
+        /\balias\s*\(/.test(text.slice(node.startIndex, node.endIndex)),
       annotations: own,
     });
   }

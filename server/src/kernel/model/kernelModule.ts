@@ -32,6 +32,27 @@ export interface ModuleExport extends LocatedInvocation {
   readonly name: string;
   readonly gplOnly: boolean;
   readonly namespace?: string;
+  /** Made by a macro from another name (`EXPORT_TRACEPOINT_SYMBOL(x)` exports `__tracepoint_x`). */
+  readonly generated?: boolean;
+}
+
+/**
+ * Exports whose names a macro makes (Linux 6.1 tracepoint.h and static_call.h): the tracepoint,
+ * its iterator, and the static call's key and trampoline.
+ */
+function generatedExports(macro: string, argument: string): { names: string[]; gplOnly: boolean } | undefined {
+  const gplOnly = macro.endsWith('_GPL');
+  if (/^EXPORT_TRACEPOINT_SYMBOL(_GPL)?$/.test(macro)) {
+    const call = `tp_func_${argument}`;
+    return {
+      names: [`__tracepoint_${argument}`, `__traceiter_${argument}`, `__SCK__${call}`, `__SCT__${call}`],
+      gplOnly,
+    };
+  }
+  if (/^EXPORT_STATIC_CALL(_GPL)?$/.test(macro))
+    return { names: [`__SCK__${argument}`, `__SCT__${argument}`], gplOnly };
+  if (/^EXPORT_STATIC_CALL_TRAMP(_GPL)?$/.test(macro)) return { names: [`__SCT__${argument}`], gplOnly };
+  return undefined;
 }
 
 export interface LocatedFunction {
@@ -120,9 +141,17 @@ export function buildModule(
       const compiled =
         invocation.branches.length === 0 ? true : compiledUnder(invocation.branches, source.facts.branches, config);
       if (compiled === false) continue;
+      const located = { source, invocation, certain: compiled === true };
+      const argument = invocation.args[0]?.text;
+      const generated =
+        argument !== undefined && isIdentifier(argument) ? generatedExports(invocation.name, argument) : undefined;
+      if (generated !== undefined) {
+        for (const name of generated.names)
+          exports.push({ ...located, name, gplOnly: generated.gplOnly, generated: true });
+        continue;
+      }
       const kind = catalog.kindOf(invocation.name);
       if (kind === undefined) continue;
-      const located = { source, invocation, certain: compiled === true };
       moduleMacros.push(located);
       switch (kind) {
         case 'license': {
