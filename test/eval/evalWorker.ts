@@ -4,12 +4,13 @@
  */
 import { promises as fs } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { decodeSourceBytes } from '../../server/src/kernel/analysis/sourceInput';
-import { NO_HEADERS_CONTEXT } from '../../server/src/kernel/checks/moduleChecks';
+import { HeaderIndex } from '../../server/src/kernel/headers/headerIndex';
+import { openKernelHeaders } from '../../server/src/kernel/headers/kernelHeaders';
 import { CParser } from '../../server/src/kernel/parsing/cParser';
 import { analyzeModule, factsWithRecovery, failure } from './moduleAnalysis';
-import type { ParseReply, ParseTask, Reply, Task, TaskFailure, WorkerMessage } from './protocol';
+import type { ParseReply, ParseTask, Reply, Task, TaskFailure, WorkerMessage, WorkerSetup } from './protocol';
 
 async function parseFile(parser: CParser, task: ParseTask): Promise<ParseReply> {
   const started = performance.now();
@@ -41,11 +42,9 @@ async function parseFile(parser: CParser, task: ParseTask): Promise<ParseReply> 
   };
 }
 
-async function handle(parser: CParser, task: Task): Promise<Reply> {
+async function handle(parser: CParser, headers: HeaderIndex | undefined, task: Task): Promise<Reply> {
   try {
-    return task.kind === 'analyze'
-      ? await analyzeModule(parser, NO_HEADERS_CONTEXT, task)
-      : await parseFile(parser, task);
+    return task.kind === 'analyze' ? await analyzeModule(parser, headers, task) : await parseFile(parser, task);
   } catch (error) {
     // Not expected (both catch per file and per step); still, a reply always goes back.
     const failures = [failure(error, task.kind)];
@@ -58,10 +57,15 @@ async function handle(parser: CParser, task: Task): Promise<Reply> {
 async function main(): Promise<void> {
   const port = parentPort;
   if (port === null) throw new Error('evalWorker.ts runs as a worker thread of kernelEval.ts');
+  const setup = workerData as WorkerSetup;
   const parser = await CParser.load();
+  // The main thread checked the folder; one index per worker, each header parsed once and kept.
+  const found = setup.headers === undefined ? undefined : openKernelHeaders(setup.headers);
+  if (setup.headers !== undefined && found === undefined) throw new Error(`${setup.headers}: not a kernel build tree`);
+  const headers = found === undefined ? undefined : new HeaderIndex(parser, found);
   // Tasks come one at a time (the pool waits for each reply), so they never overlap.
   port.on('message', (task: Task) => {
-    void handle(parser, task).then((reply) => port.postMessage(reply satisfies WorkerMessage));
+    void handle(parser, headers, task).then((reply) => port.postMessage(reply satisfies WorkerMessage));
   });
   port.postMessage({ kind: 'ready' } satisfies WorkerMessage);
 }

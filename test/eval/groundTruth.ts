@@ -24,6 +24,11 @@ export interface KoTruth {
   readonly exports: readonly KoExport[];
   /** Exported symbols defined in an init or exit section (modpost warns about those). */
   readonly initSectionExports: readonly string[];
+  /** A `description=` entry in .modinfo (MODULE_DESCRIPTION). */
+  readonly hasDescription: boolean;
+  /** Parameters (`parmtype=`) without a `parm=` description (MODULE_PARM_DESC). */
+  readonly parametersWithoutDescription: readonly string[];
+  readonly parameters: readonly string[];
   /** What the module takes from the kernel and other modules (for the misspelled-call hook). */
   readonly undefinedSymbols: readonly string[];
 }
@@ -90,6 +95,9 @@ export async function readKoTruth(modulesDir: string, koPath: string): Promise<K
     initSectionExports: image.exports
       .filter((e) => /^\.(init|exit)\./.test(sectionOf.get(e.name) ?? ''))
       .map((e) => e.name),
+    hasDescription: image.modinfo.some((e) => e.key === 'description'),
+    parametersWithoutDescription: image.parameters.filter((p) => p.description === undefined).map((p) => p.name),
+    parameters: image.parameters.map((p) => p.name),
     undefinedSymbols: image.undefinedSymbols,
   };
 }

@@ -9,26 +9,30 @@
  * scripts/eval-kernel.sh fetches and unpacks both. Exit status: 0 when the run completed (the
  * targets are reported, not enforced), 1 on an internal error, 2 on bad usage.
  */
-import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { openKernelHeaders } from '../../server/src/kernel/headers/kernelHeaders';
+import { parseKernelConfig, type KernelConfig } from '../../server/src/kernel/kbuild/kernelConfig';
 import { parseAllFiles, type AllFilesFigures } from './allFiles';
+import { writeDetailDump } from './detailDump';
 import { openKernelImage, readKoTruth, type KernelImage, type KoTruth } from './groundTruth';
-import { EditorMappingProbe, ModuleMapper, type MappedModule } from './moduleMapping';
+import { EditorMappingProbe, ModuleMapper, type EditorVerdict, type MappedModule } from './moduleMapping';
 import { parseOptions, UsageError, USAGE, type EvalOptions } from './options';
 import { Prng } from './prng';
 import type { AnalyzeReply } from './protocol';
 import { humanSummary, markdownTable, targetsOf, writeOutputs, type EvalResults } from './report';
 import { scoreModules, type Example, type ModuleFigures, type ModuleRecord } from './scoring';
 import { DEFECT_KINDS, notRunReason, planDefects, scoreDefects, type DefectFigures } from './seededDefects';
+import { takeLibrarySnapshot } from './librarySnapshot';
+import { librarySha, workbenchState } from './workbenchState';
 import { WorkerPool, type Outcome } from './workerPool';
 
 interface Mapped {
   readonly truth: KoTruth;
   readonly mapped: MappedModule;
-  readonly editorMapping: string;
+  readonly editor: { readonly verdict: EditorVerdict; readonly detail?: string };
   readonly bytes: number;
 }
 
@@ -58,24 +62,41 @@ async function main(): Promise<number> {
   await fs.access(path.join(options.source, 'scripts/Makefile.lib')).catch(() => {
     throw new UsageError(`${options.source} is not a kernel source tree (no scripts/Makefile.lib)`);
   });
+  const headers = options.headers === undefined ? undefined : openKernelHeaders(options.headers);
+  if (options.headers !== undefined && headers === undefined) {
+    throw new UsageError(`--headers ${options.headers}: not a kernel build tree (no include/linux/module.h found)`);
+  }
+  const snapshot = await takeLibrarySnapshot();
+  const startState = await workbenchState(snapshot.root);
   const image = await openKernelImage(options.image);
   log(`Linux ${image.release}: ${image.koPaths.length} module images; sources in ${options.source}`);
+  log(
+    headers === undefined
+      ? 'headers: none (the analysis runs as it does for a user without linux-headers)'
+      : `headers: ${headers.root} (${headers.release ?? 'release unknown'}; sources ${headers.sourceRoot})`,
+  );
+  const config =
+    headers?.configPath === undefined ? undefined : parseKernelConfig(await fs.readFile(headers.configPath, 'utf8'));
 
-  const { mapped, unmapped, unreadable } = await phase('mapping', () => mapModules(options, image, log));
+  const { mapped, unmapped, unreadable } = await phase('mapping', () => mapModules(options, image, config, log));
   const pool = new WorkerPool({
     size: options.workers,
     timeoutMs: options.timeoutMs,
     recycleAfter: options.recycleAfter,
+    setup: options.headers === undefined ? {} : { headers: options.headers },
+    script: snapshot.workerScript,
   });
   let modules: ModuleFigures | undefined;
   let seeded: DefectFigures[] | undefined;
   let allFiles: AllFilesFigures | undefined;
   try {
     if (!options.skipModules) {
-      const records = await phase('modules', () => analyseModules(pool, mapped, log));
+      const records = await phase('modules', () => analyseModules(pool, mapped, options, log));
       modules = await phase('scoring', () => Promise.resolve(scoreModules(records, options.source, options.seed)));
-      if (options.dumpDiagnostics !== undefined)
-        await dumpDiagnostics(records, options.source, options.dumpDiagnostics);
+      if (options.dump !== undefined) {
+        const lines = await writeDetailDump(records, options.source, options.dump);
+        log(`wrote ${lines} lines of detail to ${options.dump}`);
+      }
       seeded = await phase('seeded', () => runSeeded(pool, records, options, log));
     }
     if (options.allFiles) {
@@ -83,12 +104,28 @@ async function main(): Promise<number> {
     }
   } finally {
     await pool.close();
+    await snapshot.dispose();
   }
 
+  const repositoryNow = await librarySha();
+  const changed = repositoryNow !== startState.librarySha;
+  if (changed) {
+    log(
+      `note: server/src changed during the run (${startState.librarySha} → ${repositoryNow}); the workers ran the snapshot taken at the start, so the figures are for ${startState.librarySha}.`,
+    );
+  }
   const results: EvalResults = {
     schema: 1,
     generated: new Date().toISOString(),
-    workbench: workbenchVersion(),
+    workbench: { ...startState, ...(changed ? { repositoryChangedTo: repositoryNow } : {}) },
+    headers:
+      headers === undefined
+        ? null
+        : {
+            root: headers.root,
+            ...(headers.release !== undefined ? { release: headers.release } : {}),
+            config: headers.configPath !== undefined,
+          },
     environment: { node: process.version, cpus: os.cpus().length, workers: options.workers },
     kernel: {
       release: image.release,
@@ -132,6 +169,7 @@ async function main(): Promise<number> {
 async function mapModules(
   options: EvalOptions,
   image: KernelImage,
+  headersConfig: KernelConfig | undefined,
   log: (text: string) => void,
 ): Promise<{ mapped: Mapped[]; unmapped: Example[]; unreadable: Example[] }> {
   let selected = image.koPaths.filter((p) => options.only?.test(p.replace(/^kernel\//, '')) ?? true);
@@ -140,7 +178,7 @@ async function mapModules(
     selected = selected.filter((p) => chosen.has(p));
   }
   const mapper = await ModuleMapper.create(options.source, image.configPath);
-  const probe = new EditorMappingProbe();
+  const probe = new EditorMappingProbe(headersConfig);
   const mapped: Mapped[] = [];
   const unmapped: Example[] = [];
   const unreadable: Example[] = [];
@@ -168,7 +206,7 @@ async function mapModules(
     mapped.push({
       truth,
       mapped: result.mapped,
-      editorMapping: await probe.agrees(result.mapped),
+      editor: await probe.compare(result.mapped, options.source),
       bytes: sizes.reduce((a, b) => a + b, 0),
     });
   }
@@ -182,9 +220,16 @@ async function mapModules(
 async function analyseModules(
   pool: WorkerPool,
   mapped: readonly Mapped[],
+  options: EvalOptions,
   log: (text: string) => void,
 ): Promise<ModuleRecord[]> {
   const report = progress(log, 'modules');
+  const crossChecked = new Set(
+    Prng.for(options.seed, 'cross-check').sample(
+      mapped.map((_, i) => i),
+      options.crossCheck,
+    ),
+  );
   let done = 0;
   const order = mapped.map((_, i) => i).sort((a, b) => mapped[b]!.bytes - mapped[a]!.bytes);
   const outcomes = new Array<Outcome<AnalyzeReply>>(mapped.length);
@@ -198,18 +243,20 @@ async function analyseModules(
         sources: m.kbuild.sources,
         edits: [],
         wantCandidates: true,
+        crossCheck: crossChecked.has(index),
       });
       report(++done, mapped.length);
     }),
   );
-  return mapped.map(({ truth, mapped: m, editorMapping }, i) => ({
+  return mapped.map(({ truth, mapped: m, editor }, i) => ({
     koPath: m.koPath,
     truth,
     objectName: m.kbuild.objectName,
     kbuildPath: m.kbuild.kbuildPath,
     sources: m.kbuild.sources,
     membersWithoutC: m.membersWithoutC,
-    editorMapping,
+    editorMapping: editor.verdict,
+    ...(editor.detail !== undefined ? { editorDetail: editor.detail } : {}),
     outcome: outcomes[i]!,
   }));
 }
@@ -235,24 +282,13 @@ async function runSeeded(
         sources: plan.record.sources,
         edits: plan.edits,
         wantCandidates: false,
+        crossCheck: false,
       });
       report(++done, toRun.length);
       return { plan, outcome };
     }),
   );
   return scoreDefects(DEFECT_KINDS, eligible, results);
-}
-
-async function dumpDiagnostics(records: readonly ModuleRecord[], sourceRoot: string, file: string): Promise<void> {
-  const lines: string[] = [];
-  for (const record of records) {
-    if (!('reply' in record.outcome)) continue;
-    for (const d of record.outcome.reply.diagnostics) {
-      lines.push(JSON.stringify({ module: record.koPath, ...d, path: path.relative(sourceRoot, d.path) }));
-    }
-  }
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  await fs.writeFile(file, lines.join('\n') + '\n');
 }
 
 /** A progress line every 10% or 30 s, whichever comes first. */
@@ -271,17 +307,6 @@ function progress(log: (text: string) => void, what: string): (done: number, tot
       );
     }
   };
-}
-
-function workbenchVersion(): EvalResults['workbench'] {
-  try {
-    const cwd = path.join(__dirname, '../..');
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8' });
-    return { commit, modifiedFiles: status.split('\n').filter((l) => l.trim() !== '').length };
-  } catch {
-    return {};
-  }
 }
 
 main().then(

@@ -1,26 +1,45 @@
 /**
- * Analyses one Kbuild module from exactly the sources given, as ModuleWorkspace does for the editor
- * (parse, facts, `#include "x.c"` followed, buildModule, checkModule), with in-memory edits for
- * seeded defects. Every exception and wasm fault is caught and reported, file by file.
+ * Analyses one Kbuild module from exactly the sources given, as ModuleWorkspace.analyze does for the
+ * editor (parse, facts, `#include "x.c"` followed, header visibility, derived wrapper macros, the
+ * target's .config, buildModule, checkModule), with in-memory edits for seeded defects. Every
+ * exception and wasm fault is caught and reported, file by file.
+ *
+ * NOTE: this mirrors ModuleWorkspace.analyze step by step, because the workspace picks a file's
+ * first Kbuild module itself; keep the two in step (or give the workspace an entry point that takes
+ * a located module).
  */
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { readFromDisk } from '../../server/src/kernel/analysis/moduleWorkspace';
+import { ModuleWorkspace, readFromDisk } from '../../server/src/kernel/analysis/moduleWorkspace';
 import { DEFAULT_INPUT_LIMITS, inspectSourceText } from '../../server/src/kernel/analysis/sourceInput';
-import { checkModule, type CheckContext } from '../../server/src/kernel/checks/moduleChecks';
+import { checkModule, NO_HEADERS_CONTEXT, type CheckContext } from '../../server/src/kernel/checks/moduleChecks';
 import type { ModuleDiagnostic } from '../../server/src/kernel/checks/moduleDiagnostic';
+import type { HeaderIndex, HeaderVisibility } from '../../server/src/kernel/headers/headerIndex';
+import { derivedMacroCatalog } from '../../server/src/kernel/model/derivedMacroCatalog';
 import { buildModule, type KernelModule, type ModuleSource } from '../../server/src/kernel/model/kernelModule';
 import { extractFacts, type SourceFacts } from '../../server/src/kernel/model/sourceFacts';
 import { isWasmFault, type CParser } from '../../server/src/kernel/parsing/cParser';
 import { ParsedSource } from '../../server/src/kernel/parsing/parsedSource';
 import { LineIndex } from '../../server/src/kernel/text/lineIndex';
-import type { AnalyzeReply, AnalyzeTask, FoundDiagnostic, ModuleFacts, SourceEdit, TaskFailure } from './protocol';
+import type {
+  AnalyzeReply,
+  AnalyzeTask,
+  CrossCheck,
+  FoundDiagnostic,
+  ModuleFacts,
+  SourceEdit,
+  TaskFailure,
+} from './protocol';
 import { findSeedCandidates } from './seedCandidates';
 
 /** ModuleWorkspace follows at most this many files per module through `#include "x.c"`. */
 const MAX_MODULE_FILES = 64;
 
-export async function analyzeModule(parser: CParser, context: CheckContext, task: AnalyzeTask): Promise<AnalyzeReply> {
+export async function analyzeModule(
+  parser: CParser,
+  headers: HeaderIndex | undefined,
+  task: AnalyzeTask,
+): Promise<AnalyzeReply> {
   const started = performance.now();
   const failures: TaskFailure[] = [];
   const skippedFiles: string[] = [];
@@ -49,10 +68,28 @@ export async function analyzeModule(parser: CParser, context: CheckContext, task
     }
   }
 
+  let visibility: HeaderVisibility | undefined;
+  try {
+    visibility = headers?.visibility(sources);
+  } catch (error) {
+    failures.push(failure(error, 'headers'));
+    if (isWasmFault(error)) await parser.recover();
+  }
   let module: KernelModule | undefined;
   let diagnostics: ModuleDiagnostic[] = [];
+  let context: CheckContext = NO_HEADERS_CONTEXT;
   try {
-    module = buildModule(task.module, sources, context.macroCatalog);
+    // As ModuleWorkspace.analyze builds it.
+    context = {
+      ...NO_HEADERS_CONTEXT,
+      ...(headers?.headers.release !== undefined ? { release: headers.headers.release } : {}),
+      ...(visibility ? { knowsName: (name: string) => visibility.has(name) } : {}),
+      macroCatalog: derivedMacroCatalog(visibility, sources),
+      ...(headers?.config ? { config: headers.config } : {}),
+    };
+    const built = buildModule(task.module, sources, context.macroCatalog, context.config);
+    // Kbuild declares it a module (obj-m), so it is one, macros or not: as ModuleWorkspace does.
+    module = built.isModule ? built : { ...built, isModule: true };
     diagnostics = checkModule(module, context);
   } catch (error) {
     failures.push(failure(error, 'checks'));
@@ -66,14 +103,57 @@ export async function analyzeModule(parser: CParser, context: CheckContext, task
       failures.push(failure(error, 'seed candidates'));
     }
   }
+  let crossCheck: CrossCheck | undefined;
+  if (task.crossCheck && module !== undefined) {
+    try {
+      crossCheck = await compareWithWorkspace(parser, headers, task, module, found);
+    } catch (error) {
+      failures.push(failure(error, 'cross-check'));
+    }
+  }
   return {
     kind: 'analyze',
     id: task.id,
-    ...(module !== undefined ? { facts: factsOf(module, members, skippedFiles) } : {}),
+    ...(crossCheck !== undefined ? { crossCheck } : {}),
+    ...(module !== undefined ? { facts: factsOf(module, members, skippedFiles, visibility) } : {}),
     diagnostics: found,
     ...(candidates !== undefined ? { candidates } : {}),
     failures,
     ms: performance.now() - started,
+  };
+}
+
+/** The same module through the editor's path: ModuleWorkspace.analyze of its first source, from disk. */
+async function compareWithWorkspace(
+  parser: CParser,
+  headers: HeaderIndex | undefined,
+  task: AnalyzeTask,
+  module: KernelModule,
+  found: readonly FoundDiagnostic[],
+): Promise<CrossCheck | undefined> {
+  const first = task.sources[0];
+  if (first === undefined || task.edits.length > 0) return undefined;
+  const workspace = new ModuleWorkspace(parser, headers !== undefined ? { headers } : {});
+  const analysis = await workspace.analyze(first);
+  const files = (m: KernelModule) => m.sources.map((s) => s.path).join(' ');
+  if (analysis.module.name !== module.name || files(analysis.module) !== files(module)) {
+    return {
+      agrees: false,
+      detail: `the workspace built ${analysis.module.name} from ${analysis.module.sources.length} files, not ${module.name} from ${module.sources.length}`,
+    };
+  }
+  const key = (d: FoundDiagnostic) => `${d.path}:${d.line}: ${d.code} ${d.severity} ${d.message}`;
+  const ours = found.map(key).sort();
+  const theirs = analysis.diagnostics.map(toFound).map(key).sort();
+  const onlyOurs = ours.filter((k) => !theirs.includes(k));
+  const onlyTheirs = theirs.filter((k) => !ours.includes(k));
+  if (onlyOurs.length === 0 && onlyTheirs.length === 0) return { agrees: true };
+  return {
+    agrees: false,
+    detail: [...onlyOurs.map((k) => `only here: ${k}`), ...onlyTheirs.map((k) => `only in the workspace: ${k}`)]
+      .slice(0, 4)
+      .join(' | ')
+      .slice(0, 600),
   };
 }
 
@@ -128,7 +208,12 @@ function toFound({ path: file, diagnostic }: ModuleDiagnostic): FoundDiagnostic 
   };
 }
 
-function factsOf(module: KernelModule, members: number, skippedFiles: readonly string[]): ModuleFacts {
+function factsOf(
+  module: KernelModule,
+  members: number,
+  skippedFiles: readonly string[],
+  visibility: HeaderVisibility | undefined,
+): ModuleFacts {
   return {
     isModule: module.isModule,
     licenses: module.licenses.map((l) => l.value ?? null),
@@ -143,5 +228,7 @@ function factsOf(module: KernelModule, members: number, skippedFiles: readonly s
     includedFiles: module.sources.length - members,
     skippedFiles,
     bytes: module.sources.reduce((sum, s) => sum + s.text.length, 0),
+    headerFiles: visibility?.headers.length ?? 0,
+    unresolvedIncludes: visibility?.unresolved ?? [],
   };
 }

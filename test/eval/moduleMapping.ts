@@ -10,7 +10,7 @@ import {
   type KbuildFileSystem,
   type LocatedModule,
 } from '../../server/src/kernel/kbuild/moduleLocator';
-import { parseKernelConfig } from '../../server/src/kernel/kbuild/kernelConfig';
+import { parseKernelConfig, type KernelConfig } from '../../server/src/kernel/kbuild/kernelConfig';
 
 /** How far above the .ko's own folder a Kbuild file may declare it (`obj-m += sub/foo.o`). */
 const MAX_PARENT_LEVELS = 3;
@@ -92,22 +92,48 @@ function withoutC(kbuild: LocatedModule): string[] {
     .filter((object) => !present.has(path.join(dir, ...`${object.slice(0, -2)}.c`.split('/'))));
 }
 
+export type EditorVerdict = 'same' | 'other-module' | 'other-sources' | 'no-module' | 'no-sources';
+
 /**
  * What the editor gets: ModuleWorkspace's locator has no .config, so it takes the first module a
  * file is a member of, over every configuration. Compares that with the exact mapping.
  */
 export class EditorMappingProbe {
   private readonly locator = new KbuildModuleLocator(diskFileSystem);
+  private readonly configured: KbuildModuleLocator | undefined;
 
-  async agrees(mapped: MappedModule): Promise<'same' | 'other-module' | 'other-sources' | 'no-module' | 'no-sources'> {
+  /** With the headers' .config, as ModuleWorkspace asks a configured locator first. */
+  constructor(config?: KernelConfig) {
+    this.configured = config === undefined ? undefined : new KbuildModuleLocator(diskFileSystem, { config });
+  }
+
+  async compare(mapped: MappedModule, sourceRoot: string): Promise<{ verdict: EditorVerdict; detail?: string }> {
     const first = mapped.kbuild.sources[0];
-    if (first === undefined) return 'no-sources';
-    const editor = await this.locator.moduleOf(first).catch(() => undefined);
-    if (editor === undefined) return 'no-module';
-    if (editor.kbuildPath !== mapped.kbuild.kbuildPath || editor.objectName !== mapped.kbuild.objectName) {
-      return 'other-module';
+    if (first === undefined) return { verdict: 'no-sources' };
+    const membership =
+      (await this.configured?.membershipOf(first).catch(() => undefined)) ??
+      (await this.locator.membershipOf(first).catch(() => undefined));
+    const editor = membership?.kind === 'module' ? membership.modules[0] : undefined;
+    const relative = (file: string) => path.relative(sourceRoot, file);
+    if (editor === undefined) {
+      const where = membership?.kind === 'built-in' ? `built in by ${relative(membership.kbuildPath)}` : 'in no module';
+      return { verdict: 'no-module', detail: `${relative(first)} is ${where}` };
     }
-    const ours = [...mapped.kbuild.sources].sort().join('\n');
-    return [...editor.sources].sort().join('\n') === ours ? 'same' : 'other-sources';
+    if (editor.kbuildPath !== mapped.kbuild.kbuildPath || editor.objectName !== mapped.kbuild.objectName) {
+      return {
+        verdict: 'other-module',
+        detail: `${relative(first)} → ${editor.objectName} of ${relative(editor.kbuildPath)}, not ${mapped.kbuild.objectName}`,
+      };
+    }
+    const extra = editor.sources.filter((s) => !mapped.kbuild.sources.includes(s)).map(relative);
+    const missing = mapped.kbuild.sources.filter((s) => !editor.sources.includes(s)).map(relative);
+    if (extra.length === 0 && missing.length === 0) return { verdict: 'same' };
+    const list = (files: string[]) => files.slice(0, 4).join(' ') + (files.length > 4 ? ` … (${files.length})` : '');
+    return {
+      verdict: 'other-sources',
+      detail: [extra.length > 0 ? `+${list(extra)}` : '', missing.length > 0 ? `−${list(missing)}` : '']
+        .filter((x) => x !== '')
+        .join('; '),
+    };
   }
 }

@@ -19,6 +19,11 @@ export interface AnalyzeTask {
   readonly edits: readonly SourceEdit[];
   /** Whether to list where defects could be seeded (baseline runs only). */
   readonly wantCandidates: boolean;
+  /**
+   * Also analyse the module through ModuleWorkspace.analyze(its first source), the editor's own
+   * path, and compare: proves this evaluation measures what users get.
+   */
+  readonly crossCheck: boolean;
 }
 
 export interface ParseTask {
@@ -60,6 +65,9 @@ export interface ModuleFacts {
   /** Files that could not be read or were not analysed (missing, over the size limit, binary). */
   readonly skippedFiles: readonly string[];
   readonly bytes: number;
+  /** Headers the module's includes reach (0 without headers), and its own includes none provides. */
+  readonly headerFiles: number;
+  readonly unresolvedIncludes: readonly string[];
 }
 
 /** Where a defect can be seeded in a module, found on its baseline analysis. */
@@ -97,6 +105,14 @@ export interface AnalyzeReply {
   readonly candidates?: SeedCandidates;
   readonly failures: readonly TaskFailure[];
   readonly ms: number;
+  readonly crossCheck?: CrossCheck;
+}
+
+export interface CrossCheck {
+  /** ModuleWorkspace chose the same module (name and files) and reported exactly the same diagnostics. */
+  readonly agrees: boolean;
+  /** What differed, when something did. */
+  readonly detail?: string;
 }
 
 export interface ParseReply {
@@ -112,6 +128,12 @@ export interface ParseReply {
 }
 
 export type Reply = AnalyzeReply | ParseReply;
+
+/** What every worker is started with (workerData). */
+export interface WorkerSetup {
+  /** The kernel build tree whose headers the analysis sees, or undefined for none. */
+  readonly headers?: string;
+}
 
 /** From a worker: a reply, or the one message it sends once its parser is loaded. */
 export type WorkerMessage = Reply | { readonly kind: 'ready' };

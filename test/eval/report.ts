@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { AllFilesFigures } from './allFiles';
 import type { ModuleFigures, Example } from './scoring';
 import type { DefectFigures } from './seededDefects';
+import type { WorkbenchState } from './workbenchState';
 import type { PoolStats } from './workerPool';
 
 export interface Target {
@@ -16,7 +17,10 @@ export interface Target {
 export interface EvalResults {
   readonly schema: 1;
   readonly generated: string;
-  readonly workbench: { readonly commit?: string; readonly modifiedFiles?: number };
+  /** The library the workers ran (a snapshot taken at the start); repositoryChangedTo when server/src changed meanwhile. */
+  readonly workbench: WorkbenchState & { readonly repositoryChangedTo?: string };
+  /** The kernel headers the analysis saw; null when it ran without. */
+  readonly headers: { readonly root: string; readonly release?: string; readonly config: boolean } | null;
   readonly environment: { readonly node: string; readonly cpus: number; readonly workers: number };
   readonly kernel: {
     readonly release: string;
@@ -111,6 +115,12 @@ export function humanSummary(results: EvalResults): string {
   };
   line(`Kernel module evaluation — Linux ${results.kernel.release}, ${n(results.kernel.koFiles)} module images`);
   line(
+    `  workbench ${results.workbench.commit?.slice(0, 10) ?? '(no git)'}${results.workbench.modifiedFiles ? ` + ${results.workbench.modifiedFiles} modified files` : ''}, library ${results.workbench.librarySha}${results.workbench.repositoryChangedTo !== undefined ? ` (snapshot; server/src is now ${results.workbench.repositoryChangedTo})` : ''}`,
+  );
+  line(
+    `  headers: ${results.headers === null ? 'none' : `${results.headers.root} (${results.headers.release ?? '?'}${results.headers.config ? ', with .config' : ''})`}`,
+  );
+  line(
     `  mapping: ${n(results.mapping.mapped)} mapped to their sources via Kbuild + .config, ${n(results.mapping.unmapped)} unmapped, ${n(results.mapping.unreadableImages)} unreadable images`,
   );
   examples(results.mapping.examples);
@@ -124,18 +134,30 @@ export function humanSummary(results: EvalResults): string {
       `  lost: ${n(m.lost.timeouts)} timeouts, ${n(m.lost.workerDeaths)} worker deaths; caught: ${n(m.caught.exceptions)} exceptions, ${n(m.caught.wasmFaults)} wasm faults (${n(m.caught.modules)} modules)`,
     );
     examples([...m.lost.examples, ...m.caught.examples]);
+    line(
+      `  headers: a median of ${n(m.headerReach.medianHeaderFiles)} header files reached per module; ${n(m.headerReach.modulesWithUnresolvedIncludes)} modules include files no directory provides`,
+    );
+    examples(m.headerReach.examples, 5);
     line(`  not a module by our reading (no module macro): ${n(m.notAModule)}`);
     examples(m.notAModuleExamples, 5);
     line(
-      `  editor mapping (ModuleWorkspace's locator, no .config) vs exact: ${Object.entries(m.editorMapping)
+      `  editor mapping (ModuleWorkspace's locators: the headers' .config first, then none) vs exact: ${Object.entries(
+        m.editorMapping,
+      )
         .map(([k, v]) => `${k} ${n(v)}`)
         .join(', ')}`,
     );
+    examples(m.editorMappingExamples);
+    const x = m.crossCheck;
+    line(
+      `  cross-check with ModuleWorkspace.analyze (the editor's path) on ${n(x.checked)} modules: ${n(x.agreed)} identical; ${n(x.otherModule)} built another module, ${n(x.otherDiagnostics)} other diagnostics`,
+    );
+    examples(x.examples);
     line();
     line('Checks with a ground truth in the .ko:');
     for (const c of m.truthChecks) {
       line(
-        `  ${c.code} (positive: ${c.truth}): TP ${n(c.truePositives)}, false alarms ${n(c.falsePositives)}, misses ${n(c.falseNegatives)}, TN ${n(c.trueNegatives)}; precision ${pct(c.precision)}, recall ${pct(c.recall)}; modules without a false alarm ${pct(c.falseAlarmFreeRate, 3)}`,
+        `  ${c.code} (per ${c.unit}; positive: ${c.truth}): TP ${n(c.truePositives)}, false alarms ${n(c.falsePositives)}, misses ${n(c.falseNegatives)}, TN ${n(c.trueNegatives)}; precision ${pct(c.precision)}, recall ${pct(c.recall)}; modules without a false alarm ${pct(c.falseAlarmFreeRate, 3)}`,
       );
       if (c.falseAlarms.length > 0) line('    false alarms:');
       examples(c.falseAlarms);
@@ -161,7 +183,12 @@ export function humanSummary(results: EvalResults): string {
     line(
       `  exports: ${n(e.found)}/${n(e.koExports)} found (${pct(e.recall)}); ours ${n(e.ours)}, not in the .ko ${n(e.notInKo)} (precision ${pct(e.precision)}); GPL flag agrees ${n(e.gplFlagAgrees)}, namespace agrees ${n(e.namespaceAgrees)}; modules with all exports found ${n(e.modulesAllFound)}/${n(e.modulesWithExports)}`,
     );
-    line('    most missed (module: count: symbols):');
+    line(
+      `    missed by kind: ${Object.entries(e.missedByKind)
+        .map(([k, v]) => `${k} ${n(v)}`)
+        .join(', ')}; recall without the generated names (tracepoint, static call) ${pct(e.recallWithoutGenerated)}`,
+    );
+    line('    most missed of kind other (module: count: symbols):');
     examples(e.missed);
     line('    most not in the .ko:');
     examples(e.extra);
@@ -233,13 +260,18 @@ export function markdownTable(results: EvalResults): string {
       '',
     ]);
     rows.push([
+      'the same diagnostics through the editor’s own path (ModuleWorkspace), on a sample',
+      `${n(m.crossCheck.agreed)} / ${n(m.crossCheck.checked)}`,
+      '',
+    ]);
+    rows.push([
       'modules with no licence/init/exit false alarm',
       pct(m.noFalseAlarmRate),
       target(results, 'modules with no licence/init/exit false alarm'),
     ]);
     for (const c of m.truthChecks) {
       rows.push([
-        `\`${c.code}\`: false alarms / misses (positives in the .ko)`,
+        `\`${c.code}\`: false alarms / misses (positive ${c.unit}s in the .ko)`,
         `${n(c.falsePositives)} / ${n(c.falseNegatives)} (${n(c.truePositives + c.falseNegatives)})`,
         '',
       ]);
@@ -256,6 +288,11 @@ export function markdownTable(results: EvalResults): string {
       `exports found (of ${n(f.exports.koExports)}) / ours not in the .ko`,
       `${pct(f.exports.recall)} / ${n(f.exports.notInKo)}`,
       target(results, 'exports of the .ko found in the sources'),
+    ]);
+    rows.push([
+      'exports found, leaving out the generated names (EXPORT_TRACEPOINT_SYMBOL, EXPORT_STATIC_CALL)',
+      pct(f.exports.recallWithoutGenerated),
+      '',
     ]);
     const errors = m.codes.filter((c) => c.errorModules > 0);
     rows.push([
@@ -300,7 +337,7 @@ export function markdownTable(results: EvalResults): string {
   }
   const total = Object.values(results.timingsMs).reduce((s, v) => s + v, 0);
   rows.push(['whole evaluation (wall clock)', seconds(total), '']);
-  const header = `Linux ${results.kernel.release} (Debian), ${n(results.kernel.koFiles)} modules — \`npm run eval:kernel\``;
+  const header = `Linux ${results.kernel.release} (Debian), ${n(results.kernel.koFiles)} modules, ${results.headers === null ? 'no headers' : 'with its linux-headers'} — \`npm run eval:kernel\``;
   return [
     `| ${header} | figure | target |`,
     '| --- | --- | --- |',

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { DIAGNOSTIC_CODES } from '../../server/src/kernel/checks/diagnosticCodes';
 import type { KoTruth } from './groundTruth';
+import type { EditorVerdict } from './moduleMapping';
 import { Prng } from './prng';
 import type { AnalyzeReply, FoundDiagnostic } from './protocol';
 import type { Outcome } from './workerPool';
@@ -17,7 +18,8 @@ export interface ModuleRecord {
   readonly kbuildPath: string;
   readonly sources: readonly string[];
   readonly membersWithoutC: readonly string[];
-  readonly editorMapping: string;
+  readonly editorMapping: EditorVerdict;
+  readonly editorDetail?: string;
   readonly outcome: Outcome<AnalyzeReply>;
 }
 
@@ -38,8 +40,12 @@ export interface Confusion {
 }
 
 export interface TruthCheckFigures extends Confusion {
+  /** The code, with what part of it is scored when not all: `invalid-param (no MODULE_PARM_DESC)`. */
   readonly code: string;
+  /** What makes a module a positive, read from its .ko. */
   readonly truth: string;
+  /** Scored per module, or per parameter. */
+  readonly unit: 'module' | 'parameter';
   /** Modules on which the check raised no false alarm, over all analysed modules. */
   readonly falseAlarmFreeRate: number | null;
   readonly falseAlarms: readonly Example[];
@@ -89,9 +95,26 @@ export interface FactFigures {
     readonly namespaceAgrees: number;
     readonly modulesWithExports: number;
     readonly modulesAllFound: number;
+    /** Missed exports by how they are written: macros that expand to exports of generated names, or other. */
+    readonly missedByKind: Readonly<Record<ExportKind, number>>;
+    /** Recall over the exports written as EXPORT_SYMBOL*(name) in some form: the generated ones left out. */
+    readonly recallWithoutGenerated: number | null;
+    /** Missed exports of kind `other`, grouped by module, most first. */
     readonly missed: readonly Example[];
     readonly extra: readonly Example[];
   };
+}
+
+/**
+ * `EXPORT_TRACEPOINT_SYMBOL(x)` exports __tracepoint_x, __traceiter_x, __SCK__tp_func_x and
+ * __SCT__tp_func_x; `EXPORT_STATIC_CALL(x)` exports __SCK__x and __SCT__x: names no source spells.
+ */
+export type ExportKind = 'tracepoint' | 'static-call' | 'other';
+
+export function exportKind(name: string): ExportKind {
+  if (/^(__tracepoint_|__traceiter_|__SCK__tp_func_|__SCT__tp_func_)/.test(name)) return 'tracepoint';
+  if (/^(__SCK__|__SCT__)/.test(name)) return 'static-call';
+  return 'other';
 }
 
 export interface ModuleFigures {
@@ -111,7 +134,22 @@ export interface ModuleFigures {
   readonly skippedFiles: number;
   readonly sourceBytes: number;
   readonly modulesWithNonCMembers: number;
+  /** How far the module's includes reached into the headers (all zero without headers). */
+  readonly headerReach: {
+    readonly medianHeaderFiles: number;
+    readonly modulesWithUnresolvedIncludes: number;
+    readonly examples: readonly Example[];
+  };
   readonly editorMapping: Readonly<Record<string, number>>;
+  readonly editorMappingExamples: readonly Example[];
+  /** This evaluation's analysis against ModuleWorkspace.analyze (the editor's path), on a sample. */
+  readonly crossCheck: {
+    readonly checked: number;
+    readonly agreed: number;
+    readonly otherModule: number;
+    readonly otherDiagnostics: number;
+    readonly examples: readonly Example[];
+  };
   readonly noFalseAlarmRate: number | null;
   readonly truthChecks: readonly TruthCheckFigures[];
   readonly facts: FactFigures;
@@ -149,42 +187,42 @@ export function scoreModules(records: readonly ModuleRecord[], sourceRoot: strin
     }
   }
   const failures = analysed.flatMap((r) => r.reply.failures.map((f) => ({ r, f })));
-  const has = (r: Analysed, code: string): FoundDiagnostic | undefined =>
-    r.reply.diagnostics.find((d) => d.code === code);
+  const has =
+    (code: string, severity?: string) =>
+    (r: Analysed): FoundDiagnostic | undefined =>
+      r.reply.diagnostics.find((d) => d.code === code && (severity === undefined || d.severity === severity));
 
   const truthChecks = [
-    truthCheck(
-      analysed,
-      'missing-license',
-      'the .ko has no license= in .modinfo',
-      (r) => r.truth.license === undefined,
-      has,
-      example,
-    ),
-    truthCheck(
-      analysed,
-      'init-without-exit',
-      'the .ko defines init_module but not cleanup_module',
-      (r) => r.truth.hasInit && !r.truth.hasExit,
-      has,
-      example,
-    ),
-    truthCheck(
-      analysed,
-      'exit-without-init',
-      'the .ko defines cleanup_module but not init_module',
-      (r) => r.truth.hasExit && !r.truth.hasInit,
-      has,
-      example,
-    ),
-    truthCheck(
-      analysed,
-      'exported-init-symbol',
-      'the .ko exports a symbol defined in .init.* or .exit.*',
-      (r) => r.truth.initSectionExports.length > 0,
-      has,
-      example,
-    ),
+    truthCheck(analysed, example, {
+      code: 'missing-license',
+      truth: 'the .ko has no license= in .modinfo',
+      positive: (r) => r.truth.license === undefined,
+      found: has('missing-license'),
+    }),
+    truthCheck(analysed, example, {
+      code: 'init-without-exit',
+      truth: 'the .ko defines init_module but not cleanup_module',
+      positive: (r) => r.truth.hasInit && !r.truth.hasExit,
+      found: has('init-without-exit'),
+    }),
+    truthCheck(analysed, example, {
+      code: 'exit-without-init',
+      truth: 'the .ko defines cleanup_module but not init_module',
+      positive: (r) => r.truth.hasExit && !r.truth.hasInit,
+      found: has('exit-without-init'),
+    }),
+    truthCheck(analysed, example, {
+      code: 'exported-init-symbol',
+      truth: 'the .ko exports a symbol defined in .init.* or .exit.*',
+      positive: (r) => r.truth.initSectionExports.length > 0,
+      found: has('exported-init-symbol'),
+    }),
+    truthCheck(analysed, example, {
+      code: 'missing-description',
+      truth: 'the .ko has no description= in .modinfo',
+      positive: (r) => !r.truth.hasDescription,
+      found: has('missing-description'),
+    }),
   ];
   const entryChecks = new Set(['missing-license', 'init-without-exit', 'exit-without-init']);
   const clean = analysed.filter((r) =>
@@ -195,6 +233,10 @@ export function scoreModules(records: readonly ModuleRecord[], sourceRoot: strin
   const editorMapping: Record<string, number> = {};
   for (const record of records) editorMapping[record.editorMapping] = (editorMapping[record.editorMapping] ?? 0) + 1;
   const notAModule = analysed.filter((r) => r.reply.facts !== undefined && !r.reply.facts.isModule);
+  const editorMappingExamples = records
+    .filter((r) => r.editorMapping !== 'same')
+    .slice(0, LISTED)
+    .map((r) => example(r, undefined, `${r.editorMapping}: ${r.editorDetail ?? ''}`));
   return {
     koFiles: records.length,
     analysed: analysed.length,
@@ -216,9 +258,22 @@ export function scoreModules(records: readonly ModuleRecord[], sourceRoot: strin
     skippedFiles: sum(analysed, (r) => r.reply.facts?.skippedFiles.length ?? 0),
     sourceBytes: sum(analysed, (r) => r.reply.facts?.bytes ?? 0),
     modulesWithNonCMembers: records.filter((r) => r.membersWithoutC.length > 0).length,
+    headerReach: {
+      medianHeaderFiles: median(analysed.map((r) => r.reply.facts?.headerFiles ?? 0)),
+      modulesWithUnresolvedIncludes: analysed.filter((r) => (r.reply.facts?.unresolvedIncludes.length ?? 0) > 0).length,
+      examples: analysed
+        .filter((r) => (r.reply.facts?.unresolvedIncludes.length ?? 0) > 0)
+        .slice(0, LISTED)
+        .map((r) => example(r, undefined, `unresolved: ${r.reply.facts!.unresolvedIncludes.slice(0, 6).join(' ')}`)),
+    },
     editorMapping,
+    editorMappingExamples,
+    crossCheck: crossCheckFigures(analysed),
     noFalseAlarmRate: rate(clean, analysed.length),
-    truthChecks: truthChecks.map(({ falseAlarmModules: _, ...figures }) => figures),
+    truthChecks: [
+      ...truthChecks.map(({ falseAlarmModules: _, ...figures }) => figures),
+      parameterDescriptions(analysed, example),
+    ],
     facts: scoreFacts(analysed, example),
     codes: scoreCodes(analysed, seed, example),
     timing: {
@@ -235,13 +290,30 @@ export function scoreModules(records: readonly ModuleRecord[], sourceRoot: strin
 
 type ExampleOf = (record: ModuleRecord, diagnostic?: FoundDiagnostic, message?: string) => Example;
 
+function crossCheckFigures(analysed: readonly Analysed[]): ModuleFigures['crossCheck'] {
+  const checked = analysed.filter((r) => r.reply.crossCheck !== undefined);
+  const differing = checked.filter((r) => !r.reply.crossCheck!.agrees);
+  const otherModule = differing.filter((r) => r.reply.crossCheck!.detail?.startsWith('the workspace built') === true);
+  return {
+    checked: checked.length,
+    agreed: checked.length - differing.length,
+    otherModule: otherModule.length,
+    otherDiagnostics: differing.length - otherModule.length,
+    examples: differing.slice(0, LISTED).map((r) => ({ module: r.koPath, message: r.reply.crossCheck!.detail ?? '' })),
+  };
+}
+
+interface TruthCheckSpec {
+  readonly code: string;
+  readonly truth: string;
+  readonly positive: (r: Analysed) => boolean;
+  readonly found: (r: Analysed) => FoundDiagnostic | undefined;
+}
+
 function truthCheck(
   analysed: readonly Analysed[],
-  code: string,
-  truth: string,
-  positive: (r: Analysed) => boolean,
-  has: (r: Analysed, code: string) => FoundDiagnostic | undefined,
   example: ExampleOf,
+  spec: TruthCheckSpec,
 ): TruthCheckFigures & { readonly falseAlarmModules: ReadonlySet<Analysed> } {
   const falseAlarmModules = new Set<Analysed>();
   const falseAlarms: Example[] = [];
@@ -249,8 +321,8 @@ function truthCheck(
   let tp = 0;
   let tn = 0;
   for (const r of analysed) {
-    const found = has(r, code);
-    const expected = positive(r);
+    const found = spec.found(r);
+    const expected = spec.positive(r);
     if (found !== undefined && expected) tp++;
     else if (found === undefined && !expected) tn++;
     else if (found !== undefined) {
@@ -259,13 +331,55 @@ function truthCheck(
     } else misses.push(example(r, undefined, `.ko: ${describeTruth(r)}; our facts: ${describeFacts(r)}`));
   }
   return {
-    code,
-    truth,
+    code: spec.code,
+    truth: spec.truth,
+    unit: 'module',
     ...confusion(tp, falseAlarms.length, misses.length, tn),
     falseAlarmFreeRate: rate(analysed.length - falseAlarmModules.size, analysed.length),
     falseAlarms: falseAlarms.slice(0, LISTED),
     misses: misses.slice(0, LISTED),
     falseAlarmModules,
+  };
+}
+
+/** The hint for a parameter without MODULE_PARM_DESC, parameter by parameter, against the .ko's parm= entries. */
+function parameterDescriptions(analysed: readonly Analysed[], example: ExampleOf): TruthCheckFigures {
+  const falseAlarms: Example[] = [];
+  const misses: Example[] = [];
+  const alarmModules = new Set<Analysed>();
+  let tp = 0;
+  let tn = 0;
+  for (const r of analysed) {
+    const hinted = new Map<string, FoundDiagnostic>();
+    for (const d of r.reply.diagnostics) {
+      const name =
+        d.code === 'invalid-param'
+          ? /^parameter '([^']+)' has no MODULE_PARM_DESC\(\)/.exec(d.message)?.[1]
+          : undefined;
+      if (name !== undefined) hinted.set(name, d);
+    }
+    // module_param_cb() writes no parmtype=, so a parameter can be absent from the .ko: then it has no description either.
+    const without = new Set(r.truth.parametersWithoutDescription);
+    const described = new Set(r.truth.parameters.filter((name) => !without.has(name)));
+    for (const name of new Set([...r.truth.parameters, ...hinted.keys()])) {
+      const found = hinted.get(name);
+      const positive = !described.has(name);
+      if (found !== undefined && positive) tp++;
+      else if (found === undefined && !positive) tn++;
+      else if (found !== undefined) {
+        alarmModules.add(r);
+        falseAlarms.push(example(r, found, `${found.message} [.ko has parm= for it]`));
+      } else misses.push(example(r, undefined, `parameter '${name}' has no parm= in the .ko, and no hint`));
+    }
+  }
+  return {
+    code: 'invalid-param (no MODULE_PARM_DESC, hint)',
+    truth: 'a parameter (ours or the .ko’s) without a parm= description in the .ko',
+    unit: 'parameter',
+    ...confusion(tp, falseAlarms.length, misses.length, tn),
+    falseAlarmFreeRate: rate(analysed.length - alarmModules.size, analysed.length),
+    falseAlarms: falseAlarms.slice(0, LISTED),
+    misses: misses.slice(0, LISTED),
   };
 }
 
@@ -332,6 +446,9 @@ function scoreFacts(analysed: readonly Analysed[], example: ExampleOf): FactFigu
   let modulesAllFound = 0;
   const missed: Example[] = [];
   const extra: Example[] = [];
+  const missedByKind: Record<ExportKind, number> = { tracepoint: 0, 'static-call': 0, other: 0 };
+  let generated = 0;
+  let generatedFound = 0;
   for (const r of withFacts) {
     const our = new Map(facts(r).exports.map((e) => [e.name, e]));
     const theirs = new Map(r.truth.exports.map((e) => [e.name, e]));
@@ -340,12 +457,16 @@ function scoreFacts(analysed: readonly Analysed[], example: ExampleOf): FactFigu
     let all = true;
     for (const [name, e] of theirs) {
       const mine = our.get(name);
+      const kind = exportKind(name);
+      if (kind !== 'other') generated++;
       if (mine === undefined) {
         all = false;
-        missed.push(example(r, undefined, name));
+        missedByKind[kind]++;
+        if (kind === 'other') missed.push(example(r, undefined, name));
         continue;
       }
       found++;
+      if (kind !== 'other') generatedFound++;
       if (mine.gplOnly === e.gplOnly) gplFlagAgrees++;
       if (mine.namespace === e.namespace) namespaceAgrees++;
     }
@@ -384,6 +505,8 @@ function scoreFacts(analysed: readonly Analysed[], example: ExampleOf): FactFigu
       namespaceAgrees,
       modulesWithExports,
       modulesAllFound,
+      missedByKind,
+      recallWithoutGenerated: rate(found - generatedFound, koExports - generated),
       missed: groupByModule(missed),
       extra: groupByModule(extra),
     },
@@ -467,6 +590,11 @@ function confusion(tp: number, fp: number, fn: number, tn: number): Confusion {
 
 export function rate(part: number, whole: number): number | null {
   return whole === 0 ? null : Math.round((part / whole) * 1e6) / 1e6;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 function round(ms: number): number {

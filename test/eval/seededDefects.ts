@@ -163,7 +163,7 @@ export function scoreDefects(
       }
       const baseline = 'reply' in plan.record.outcome ? plan.record.outcome.reply.diagnostics : [];
       if (detects(plan, baseline, outcome.reply.diagnostics)) detected++;
-      else misses.push({ module: plan.record.koPath, message: plan.detail });
+      else misses.push({ module: plan.record.koPath, message: `${plan.detail}; then ${describe(outcome.reply)}` });
     }
     const seeded = reason === undefined ? mine.length : 0;
     return {
@@ -179,4 +179,12 @@ export function scoreDefects(
       misses: misses.slice(0, 25),
     };
   });
+}
+
+/** What the seeded module's analysis came to, for a miss: is it still a module, which codes it got. */
+function describe(reply: AnalyzeReply): string {
+  const codes = [...new Set(reply.diagnostics.map((d) => d.code))];
+  const facts = reply.facts;
+  const module = facts === undefined ? 'no facts' : facts.isModule ? 'a module' : 'not a module (no module macro left)';
+  return `${module}; codes: ${codes.length === 0 ? 'none' : codes.join(', ')}${reply.failures.length > 0 ? `; ${reply.failures.length} failures` : ''}`;
 }

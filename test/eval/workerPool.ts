@@ -6,8 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import * as path from 'node:path';
-import type { Reply, Task, WorkerMessage } from './protocol';
+import type { Reply, Task, WorkerMessage, WorkerSetup } from './protocol';
 
 export type Outcome<R extends Reply> =
   { readonly reply: R } | { readonly lost: 'timeout' | 'worker-died'; readonly message: string; readonly ms: number };
@@ -18,6 +17,9 @@ export interface PoolOptions {
   readonly recycleAfter: number;
   /** V8 heap limit per worker; the parser's wasm memory comes on top. */
   readonly maxHeapMb?: number;
+  readonly setup: WorkerSetup;
+  /** The worker module (evalWorker.ts), normally inside the run's library snapshot. */
+  readonly script: string;
 }
 
 export interface PoolStats {
@@ -43,7 +45,6 @@ interface Slot {
 
 /** Starting a worker failed this many times in a row: give up rather than loop. */
 const MAX_FAILED_STARTS = 5;
-const WORKER_SCRIPT = path.join(__dirname, 'evalWorker.ts');
 
 export class WorkerPool {
   readonly stats: PoolStats = { workersStarted: 0, timeouts: 0, workerDeaths: 0, recycled: 0 };
@@ -75,9 +76,10 @@ export class WorkerPool {
    */
   private start(): Slot {
     this.stats.workersStarted++;
-    const boot = `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register();\nrequire(${JSON.stringify(WORKER_SCRIPT)});`;
+    const boot = `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register();\nrequire(${JSON.stringify(this.options.script)});`;
     const worker = new Worker(boot, {
       eval: true,
+      workerData: this.options.setup,
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 3072 },
     });
     const slot: Slot = { worker, ready: false, current: undefined, done: 0, retired: false };
