@@ -3,7 +3,8 @@
 # kernel package, analysed from its sources (with that kernel's linux-headers, as a user has them)
 # and scored against its .ko. Fetches and unpacks what it needs into a cache once (apt-get download,
 # dpkg -x, tar), and only what is missing; safe to run any number of times. Options after the
-# script's name go to kernelEval.ts (--help lists them).
+# script's name go to kernelEval.ts (--help lists them); with none, it is the full run that writes
+# test/eval/results/ (--all-files included). `npm run eval:kernel -- --limit 100` is a quick look.
 #
 #   LKM_CACHE    cache folder (default: $XDG_CACHE_HOME/lkm-workbench, else ~/.cache/lkm-workbench)
 #   LKM_RELEASE  the kernel (default: 6.1.0-56-amd64): linux-image-<release>-unsigned, linux-headers-<release>
@@ -92,5 +93,6 @@ unpack_once "$tree" "$(basename "$source_deb")" untar_source "$tarball"
 
 cd "$root"
 bash scripts/setup.sh
+[ $# -gt 0 ] || set -- --all-files
 exec npx --no-install tsx test/eval/kernelEval.ts --source "$tree" --image "$cache/image" \
   --headers "$cache/headers/usr/src/linux-headers-$release" "$@"

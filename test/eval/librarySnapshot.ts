@@ -4,7 +4,7 @@
  * after a timeout), and each loads its code from disk: without the copy, an edit to server/ in the
  * middle of a run would mix two versions of the library in one set of figures.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -26,10 +26,21 @@ export async function takeLibrarySnapshot(): Promise<LibrarySnapshot> {
   }
   // Packages are not copied: they do not change under a run, and the copy finds them through this link.
   await fs.symlink(path.join(REPOSITORY_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  // Interrupted (Ctrl-C, kill): the copy goes too, then the usual exit status for the signal.
+  const onSignal = (signal: NodeJS.Signals) => {
+    rmSync(root, { recursive: true, force: true });
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   return {
     root,
     workerScript: path.join(root, 'test/eval/evalWorker.ts'),
-    dispose: () => fs.rm(root, { recursive: true, force: true }),
+    dispose: async () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await fs.rm(root, { recursive: true, force: true });
+    },
   };
 }
 
