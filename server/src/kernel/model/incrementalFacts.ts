@@ -3,7 +3,13 @@ import type { CParser, TextSpan } from '../parsing/cParser';
 import type { ParsedSource } from '../parsing/parsedSource';
 import type { FileScopeDeclaration, PreprocessorBranch } from './fileScope';
 import type { FlowEvent, NameUse } from './functionFacts';
-import { extractFactsWithin, type FunctionDefinition, type MacroInvocation, type SourceFacts } from './sourceFacts';
+import {
+  extractFactsWithin,
+  spdxLicenseOf,
+  type FunctionDefinition,
+  type MacroInvocation,
+  type SourceFacts,
+} from './sourceFacts';
 
 interface Entry {
   readonly start: number;
@@ -135,9 +141,7 @@ function merge(entries: readonly Entry[], text: string): SourceFacts {
   for (const { facts } of entries) {
     for (const key of Object.keys(all) as (keyof MutableFacts)[]) all[key].push(...(facts[key] as readonly unknown[]));
   }
-  const spdxLicense = /^\s*(?:\/\/|\/\*)\s*SPDX-License-Identifier:\s*(.+?)\s*(?:\*\/)?\s*$/m.exec(
-    text.slice(0, 1024),
-  )?.[1];
+  const spdxLicense = spdxLicenseOf(text);
   return spdxLicense ? { ...all, spdxLicense } : all;
 }
 

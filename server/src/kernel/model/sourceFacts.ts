@@ -105,9 +105,7 @@ export function extractFactsWithin(
     branches: branchesAt(scope.branches, m.start),
   }));
   const { includes, defines } = findPreprocessorFacts(parser, tree, text, within);
-  const spdxLicense = /^\s*(?:\/\/|\/\*)\s*SPDX-License-Identifier:\s*(.+?)\s*(?:\*\/)?\s*$/m.exec(
-    text.slice(0, 1024),
-  )?.[1];
+  const spdxLicense = spdxLicenseOf(text);
   return {
     macros,
     functions,
@@ -119,6 +117,11 @@ export function extractFactsWithin(
     branches: scope.branches,
     ...(spdxLicense ? { spdxLicense } : {}),
   };
+}
+
+/** The `SPDX-License-Identifier:` expression, which the kernel's style puts on the first lines. */
+export function spdxLicenseOf(text: string): string | undefined {
+  return /^\s*(?:\/\/|\/\*)\s*SPDX-License-Identifier:\s*(.+?)\s*(?:\*\/)?\s*$/m.exec(text.slice(0, 1024))?.[1];
 }
 
 type FunctionShape = Omit<FunctionDefinition, 'annotations' | 'branches' | 'events' | 'uses'>;
