@@ -19,10 +19,10 @@ import { parseAllFiles, type AllFilesFigures } from './allFiles';
 import { writeDetailDump } from './detailDump';
 import { openKernelImage, readKoTruth, type KernelImage, type KoTruth } from './groundTruth';
 import { EditorMappingProbe, ModuleMapper, type EditorVerdict, type MappedModule } from './moduleMapping';
-import { parseOptions, UsageError, USAGE, type EvalOptions } from './options';
+import { parseOptions, RESULTS_DIR, UsageError, USAGE, type EvalOptions } from './options';
 import { Prng } from './prng';
 import type { AnalyzeReply } from './protocol';
-import { humanSummary, markdownTable, targetsOf, writeOutputs, type EvalResults } from './report';
+import { formatted, humanSummary, markdownTable, targetsOf, writeOutputs, type EvalResults } from './report';
 import { scoreModules, type Example, type ModuleFigures, type ModuleRecord } from './scoring';
 import { DEFECT_KINDS, notRunReason, planDefects, scoreDefects, type DefectFigures } from './seededDefects';
 import { takeLibrarySnapshot } from './librarySnapshot';
@@ -122,7 +122,8 @@ async function main(): Promise<number> {
       headers === undefined
         ? null
         : {
-            root: headers.root,
+            // The folder's name only: the results are committed, the cache path is this machine's.
+            root: path.basename(headers.root),
             ...(headers.release !== undefined ? { release: headers.release } : {}),
             config: headers.configPath !== undefined,
           },
@@ -155,7 +156,7 @@ async function main(): Promise<number> {
   };
   console.log(humanSummary(results));
   console.log('\nREADME table:\n');
-  console.log(markdownTable(results));
+  console.log(await formatted(markdownTable(results), path.join(RESULTS_DIR, 'table.md')));
   if (options.json !== undefined) {
     await writeOutputs(results, options.json, options.markdown);
     console.log(`\nwrote ${path.relative(process.cwd(), options.json)}`);

@@ -1,6 +1,7 @@
 /** The evaluation's outputs: the JSON with every figure, a human summary, and a table for the README. */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import * as prettier from 'prettier';
 import type { AllFilesFigures } from './allFiles';
 import type { ModuleFigures, Example } from './scoring';
 import type { DefectFigures } from './seededDefects';
@@ -19,7 +20,7 @@ export interface EvalResults {
   readonly generated: string;
   /** The library the workers ran (a snapshot taken at the start); repositoryChangedTo when server/src changed meanwhile. */
   readonly workbench: WorkbenchState & { readonly repositoryChangedTo?: string };
-  /** The kernel headers the analysis saw; null when it ran without. */
+  /** The kernel headers the analysis saw (root: the build tree's folder name); null when it ran without. */
   readonly headers: { readonly root: string; readonly release?: string; readonly config: boolean } | null;
   readonly environment: { readonly node: string; readonly cpus: number; readonly workers: number };
   readonly kernel: {
@@ -362,8 +363,15 @@ function oneLine(text: string): string {
   return flat.length > 260 ? `${flat.slice(0, 257)}…` : flat;
 }
 
+/** The files are committed: written as the repository's Prettier settings would write them. */
 export async function writeOutputs(results: EvalResults, json: string, markdown: string | undefined): Promise<void> {
   await fs.mkdir(path.dirname(json), { recursive: true });
-  await fs.writeFile(json, JSON.stringify(results, null, 2) + '\n');
-  if (markdown !== undefined) await fs.writeFile(markdown, markdownTable(results) + '\n');
+  await fs.writeFile(json, await formatted(JSON.stringify(results, null, 2), json));
+  if (markdown !== undefined) await fs.writeFile(markdown, await formatted(markdownTable(results), markdown));
+}
+
+/** Formatted with Prettier and the settings that apply to `file` (its parser comes from the name). */
+export async function formatted(text: string, file: string): Promise<string> {
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  return prettier.format(text, { ...options, filepath: file });
 }

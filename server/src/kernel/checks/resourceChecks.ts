@@ -21,6 +21,8 @@ export function checkUnpairedResources(
     const initCalls = reachableCalls(module, init);
     // What init releases itself on its way to success (a buffer it only needs while it runs) is
     // not exit's to release: an unguarded release in init of the very variable the result went to.
+    // A cleanup ladder (after the first label) runs only on failure: its releases do not count.
+    const ladder = init.definition.events.find((e) => e.kind === 'label')?.start ?? Number.POSITIVE_INFINITY;
     const releasedByInit = (call: CallEvent, pair: ResourcePair): boolean =>
       call.assignedTo !== undefined &&
       init.definition.events.some(
@@ -28,6 +30,7 @@ export function checkUnpairedResources(
           e.kind === 'call' &&
           e.guard === undefined &&
           e.start > call.start &&
+          e.start < ladder &&
           pair.release.includes(e.name) &&
           e.args.some((a) => a.text === call.assignedTo),
       );
