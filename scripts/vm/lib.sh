@@ -1,0 +1,104 @@
+# Shared by scripts/vm/*.sh (sourced, not run). The cache conventions are scripts/eval-kernel.sh's:
+#   $LKM_CACHE (default $XDG_CACHE_HOME/lkm-workbench, else ~/.cache/lkm-workbench)
+#     debs/     downloaded .deb files (apt-get download), newest kept per package
+#     image/    linux-image-<release>-unsigned unpacked (dpkg -x), stamped with the .deb's name
+#     vm/       this layer's own: the guest's vmlinux, initramfs, keys, sftp-server, built modules
+#   $LKM_RELEASE (default 6.1.0-56-amd64)
+# Nothing here reads outside the clone and the cache.
+set -euo pipefail
+vm_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cache=${LKM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lkm-workbench}
+release=${LKM_RELEASE:-6.1.0-56-amd64}
+abi=${release%-*}
+debs="$cache/debs"
+vmcache="$cache/vm"
+mkdir -p "$debs" "$vmcache"
+
+say() { echo "${0##*/}: $*" >&2; }
+die() {
+  say "$*"
+  exit 2
+}
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_updated=
+apt_update_once() {
+  [ -n "$apt_updated" ] && return
+  say "apt-get update…"
+  as_root apt-get update -qq
+  apt_updated=1
+}
+
+# Installs the Debian packages that are not installed yet (nothing to do when all are).
+apt_install() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  command -v apt-get >/dev/null || die "needs the Debian packages ${missing[*]}, and there is no apt-get"
+  # A package apt does not know yet needs a fresh package list.
+  for p in "${missing[@]}"; do apt-cache show "$p" >/dev/null 2>&1 || apt_update_once; done
+  say "apt-get install ${missing[*]}…"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 ||
+    {
+      apt_update_once
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    }
+}
+
+# The newest of the files a glob matched (versions compared as versions); nothing when it matched none.
+newest() {
+  [ -e "$1" ] || return 0
+  printf '%s\n' "$@" | sort -V | tail -n 1
+}
+
+# The newest .deb of a package in the cache, downloaded first when there is none.
+deb_of() {
+  local pkg=$1 found
+  found=$(newest "$debs/${pkg}_"*.deb)
+  if [ -z "$found" ]; then
+    command -v apt-get >/dev/null || die "$pkg is not in $debs and there is no apt-get to fetch it"
+    apt-cache show "$pkg" >/dev/null 2>&1 || apt_update_once
+    say "apt-get download $pkg…"
+    (cd "$debs" && apt-get download -qq "$pkg" >&2)
+    found=$(newest "$debs/${pkg}_"*.deb)
+    [ -n "$found" ] || die "apt-get download $pkg left no .deb in $debs"
+  fi
+  echo "$found"
+}
+
+# Runs "$@" TMPDIR to fill $target unless its stamp says it was filled from $key; into a temporary
+# folder first, so an interrupted run leaves nothing half-done behind. (Same stamps as eval-kernel.sh.)
+unpack_once() {
+  local target=$1 key=$2
+  shift 2
+  if [ -f "$target/.lkm-stamp" ] && [ "$(cat "$target/.lkm-stamp")" = "$key" ]; then return; fi
+  local tmp="$target.partial"
+  say "unpacking $key into $target…"
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  "$@" "$tmp"
+  echo "$key" >"$tmp/.lkm-stamp"
+  rm -rf "$target"
+  mv "$tmp" "$target"
+}
+extract_deb() { dpkg -x "$1" "$2"; }
+
+# The kernel image unpacked in $cache/image (shared with scripts/eval-kernel.sh).
+kernel_image() {
+  local deb
+  deb=$(deb_of "linux-image-$release-unsigned")
+  unpack_once "$cache/image" "$(basename "$deb")" extract_deb "$deb"
+}
+
+# The kbuild tree for $release, installed the Debian way (/usr/src/linux-headers-<release> with
+# its -common tree and linux-kbuild), with the compiler it needs.
+kernel_headers() {
+  apt_install make gcc "linux-headers-$release"
+  kdir="/usr/src/linux-headers-$release"
+  [ -f "$kdir/Makefile" ] && [ -f "$kdir/Module.symvers" ] || die "$kdir is incomplete after installing linux-headers-$release"
+}
