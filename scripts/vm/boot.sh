@@ -134,7 +134,7 @@ CFG
   # pipe is held open by it; later ssh calls go through it (≈ 0.04 s each instead of ≈ 0.3 s).
   ssh -F "$dir/ssh_config" -o ControlMaster=yes -o ControlPersist=yes -fN lkm-vm </dev/null >/dev/null 2>&1 || true
   printf '%s\n' "$acc" >"$dir/accel"
-  say "$(printf 'ssh works %.1f s after qemu started (%s, port %s, %s)' "$(echo "$t1 - $t0" | bc 2>/dev/null || awk "BEGIN{print $t1-$t0}")" "$acc" "$port" "$dir")"
+  say "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s from qemu's start to the first ssh ($acc, port $port, $dir)"
   printf 'LKM_VM_DIR=%q\nLKM_VM_PORT=%s\n' "$dir" "$port"
 }
 

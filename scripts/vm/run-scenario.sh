@@ -49,7 +49,8 @@ cleanup() {
 }
 trap cleanup EXIT
 if [ "$vm" = fresh ]; then
-  eval "$(bash "$boot" start)"
+  env=$(bash "$boot" start) || die "the VM did not boot"
+  eval "$env"
   vm=$LKM_VM_DIR
   booted=1
 fi
