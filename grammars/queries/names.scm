@@ -21,3 +21,6 @@
 (preproc_if condition: (_) @name.preprocessor.scope)
 (preproc_elif condition: (_) @name.preprocessor.scope)
 (enumerator name: (identifier) @name.enumerator)
+
+; Argument lists of calls: a name inside one may be a macro's argument (a member, a type).
+(call_expression arguments: (argument_list) @name.call.arguments)

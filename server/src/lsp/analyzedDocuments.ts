@@ -8,6 +8,9 @@ import { isWasmFault, type CParser } from '../kernel/parsing/cParser';
 import { ParsedSource } from '../kernel/parsing/parsedSource';
 import type { HeaderIndex } from '../kernel/headers/headerIndex';
 import type { ResourcePairs } from '../kernel/checks/resourcePairs';
+import { WorkspaceExportIndex } from '../kernel/analysis/workspaceExports';
+import type { KernelProfile } from '../kernel/symbols/kernelProfile';
+import type { SymbolScope } from '../kernel/checks/symbolChecks';
 
 /** Diagnostics for one document at one version. */
 export interface DocumentDiagnostics {
@@ -28,6 +31,8 @@ export class AnalyzedDocuments {
   private readonly workspace: ModuleWorkspace;
   private limits: InputLimits;
   private limitations: readonly string[] = [];
+  /** Each document's latest analysis, for hover and completion between publishes. */
+  private readonly latest = new Map<string, { version: number; analysis: ModuleAnalysis }>();
 
   constructor(
     private readonly parser: CParser,
@@ -52,9 +57,53 @@ export class AnalyzedDocuments {
     this.workspace.context = { ...this.workspace.context, resourcePairs };
   }
 
+  /** The target kernel's symbols: with a profile, what modules link against is checked. */
+  setProfile(profile: KernelProfile | undefined): void {
+    this.workspace.profile = profile;
+    this.latest.clear();
+  }
+
+  /** The workspace folders, whose modules' exports count as available to each other. */
+  setWorkspaceRoots(roots: readonly string[]): void {
+    this.workspace.exportIndex =
+      roots.length === 0
+        ? undefined
+        : new WorkspaceExportIndex(roots, {
+            moduleOf: (file) => this.workspace.moduleNameOf(file),
+            readText: async (file) => this.openText(file) ?? (await readFromDisk(file)),
+          });
+  }
+
+  /** The profile and workspace exports, for requests that have no document (workspace symbols). */
+  async symbolScope(): Promise<SymbolScope | undefined> {
+    const profile = this.workspace.profile;
+    if (profile === undefined) return undefined;
+    const index = this.workspace.exportIndex;
+    await index?.refresh().catch(() => undefined);
+    return {
+      profile,
+      workspaceExports: (name) => index?.lookup(name) ?? [],
+      workspaceExportNames: () => index?.names() ?? [],
+    };
+  }
+
+  /** A declaration of the name in any kernel header read so far. */
+  findDeclaration(name: string): { file: string; offset: number } | undefined {
+    return this.workspace.headers?.findDeclaration(name);
+  }
+
+  /** The document's module analysis at its current version, analysing only when it is stale. */
+  async analysisOf(document: TextDocument): Promise<ModuleAnalysis | undefined> {
+    const cached = this.latest.get(document.uri);
+    if (cached?.version === document.version) return cached.analysis;
+    await this.analyze(document);
+    return this.latest.get(document.uri)?.analysis;
+  }
+
   /** The target's kernel headers (or none): every module reads differently with them. */
   setHeaders(headers: HeaderIndex | undefined): void {
     this.workspace.headers = headers;
+    this.latest.clear();
   }
 
   /** What the last analyses could not check, for the user to hear once. */
@@ -103,6 +152,7 @@ export class AnalyzedDocuments {
       }
       analysis = await this.workspace.analyze(pathOf(document.uri));
       this.limitations = analysis.limitations;
+      this.latest.set(document.uri, { version: document.version, analysis });
     } catch (error) {
       this.dropTree(document.uri);
       this.handleFault(error, document.uri);
@@ -131,6 +181,7 @@ export class AnalyzedDocuments {
   }
 
   forget(uri: string): void {
+    this.latest.delete(uri);
     this.dropTree(uri);
     this.documents.delete(uri);
     this.inputProblems.delete(uri);
@@ -139,6 +190,7 @@ export class AnalyzedDocuments {
 
   /** A file changed outside the editor (Kbuild, or a closed source): read it again when needed. */
   fileChanged(uri: string): void {
+    this.latest.clear();
     this.workspace.forget(pathOf(uri));
   }
 

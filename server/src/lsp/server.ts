@@ -13,7 +13,8 @@ import { HeaderIndex } from '../kernel/headers/headerIndex';
 import { locateKernelHeaders } from '../kernel/headers/kernelHeaders';
 import { CParser } from '../kernel/parsing/cParser';
 import { VERSION } from '../version';
-import { AnalyzedDocuments } from './analyzedDocuments';
+import { AnalyzedDocuments, pathOf } from './analyzedDocuments';
+import { SymbolFeatures } from './symbolFeatures';
 import { toCodeAction, toLspDiagnostic } from './convert';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './settings';
 
@@ -29,6 +30,7 @@ export class LkmLanguageServer {
   private parser: CParser | undefined;
   private settingsRequests = 0;
   private readonly pendingPublish = new Map<string, NodeJS.Timeout>();
+  private readonly symbolFeatures = new SymbolFeatures();
 
   constructor(private readonly connection: Connection) {}
 
@@ -49,6 +51,36 @@ export class LkmLanguageServer {
       void this.reloadSettings(change.settings);
     });
     connection.onCodeAction((params) => this.guardAsync('codeAction', [], () => this.codeActions(params)));
+    connection.onHover((params) =>
+      this.guardAsync('hover', null, async () => {
+        const document = this.documents.get(params.textDocument.uri);
+        if (document === undefined) return null;
+        return this.symbolFeatures.hover(document, params.position, await this.analyzed?.analysisOf(document));
+      }),
+    );
+    connection.onCompletion((params) =>
+      this.guardAsync('completion', null, async () => {
+        const document = this.documents.get(params.textDocument.uri);
+        if (document === undefined) return null;
+        return this.symbolFeatures.completion(document, params.position, await this.analyzed?.analysisOf(document));
+      }),
+    );
+    connection.onDefinition((params) =>
+      this.guardAsync('definition', [], async () => {
+        const document = this.documents.get(params.textDocument.uri);
+        if (document === undefined) return [];
+        return this.symbolFeatures.definition(document, params.position, await this.analyzed?.analysisOf(document));
+      }),
+    );
+    connection.onWorkspaceSymbol((params) =>
+      this.guardAsync('workspaceSymbol', [], async () => {
+        const analyzed = this.analyzed;
+        if (analyzed === undefined) return [];
+        return this.symbolFeatures.workspaceSymbols(params.query, await analyzed.symbolScope(), (name) =>
+          analyzed.findDeclaration(name),
+        );
+      }),
+    );
     connection.onDidChangeWatchedFiles(({ changes }) => {
       this.guard('didChangeWatchedFiles', undefined, () => {
         for (const change of changes) this.analyzed?.fileChanged(change.uri);
@@ -91,6 +123,7 @@ export class LkmLanguageServer {
         this.settings.limits,
       );
       this.analyzed.setResourcePairs(this.settings.resourcePairs);
+      this.analyzed.setWorkspaceRoots(workspaceRoots(params));
       this.useKernelHeaders();
     } catch (error) {
       // Keep serving the protocol: the user gets one clear message instead of a dead server.
@@ -104,6 +137,10 @@ export class LkmLanguageServer {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         codeActionProvider: { codeActionKinds: ['quickfix'] },
+        hoverProvider: true,
+        completionProvider: { resolveProvider: false },
+        definitionProvider: true,
+        workspaceSymbolProvider: true,
       },
       serverInfo: { name: 'lkm-language-server', version: VERSION },
     };
@@ -209,4 +246,10 @@ export class LkmLanguageServer {
       `${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
   }
+}
+
+/** The folders the client opened: their modules' exports are available to each other. */
+function workspaceRoots(params: InitializeParams): string[] {
+  const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  return folders.filter((uri) => uri.startsWith('file:')).map(pathOf);
 }

@@ -9,7 +9,7 @@ import {
   type KbuildMembership,
   type LocatedModule,
 } from '../kbuild/moduleLocator';
-import type { HeaderIndex } from '../headers/headerIndex';
+import type { HeaderIndex, HeaderVisibility } from '../headers/headerIndex';
 import { derivedMacroCatalog } from '../model/derivedMacroCatalog';
 import { buildModule, type KernelModule, type ModuleSource } from '../model/kernelModule';
 import { IncrementalFacts } from '../model/incrementalFacts';
@@ -17,6 +17,9 @@ import { extractFacts } from '../model/sourceFacts';
 import type { CParser } from '../parsing/cParser';
 import { ParsedSource } from '../parsing/parsedSource';
 import { LineIndex } from '../text/lineIndex';
+import type { KernelProfile } from '../symbols/kernelProfile';
+import type { SymbolScope } from '../checks/symbolChecks';
+import type { WorkspaceExportIndex } from './workspaceExports';
 import { decodeSourceBytes, inspectSourceText, DEFAULT_INPUT_LIMITS, type InputLimits } from './sourceInput';
 
 export interface ModuleAnalysis {
@@ -26,6 +29,10 @@ export interface ModuleAnalysis {
   /** Where the module comes from: its Kbuild declaration, or undefined for a lone file. */
   readonly kbuild?: LocatedModule;
   readonly diagnostics: readonly ModuleDiagnostic[];
+  /** What the module's headers make visible (for hover and go-to-definition). */
+  readonly headerVisibility?: HeaderVisibility;
+  /** What the module links against, when a kernel profile is set. */
+  readonly symbols?: SymbolScope;
 }
 
 export interface ModuleWorkspaceOptions {
@@ -35,6 +42,10 @@ export interface ModuleWorkspaceOptions {
   readonly limits?: InputLimits;
   /** The target kernel's headers, indexed; without them the analysis still runs, knowing less. */
   readonly headers?: HeaderIndex;
+  /** The target kernel's symbols: with one, references are checked (undefined-symbol, gpl-only-symbol, …). */
+  readonly profile?: KernelProfile;
+  /** What the workspace's other modules export. */
+  readonly exportIndex?: WorkspaceExportIndex;
 }
 
 /**
@@ -54,6 +65,8 @@ export class ModuleWorkspace {
   context: CheckContext;
   limits: InputLimits;
   headers: HeaderIndex | undefined;
+  profile: KernelProfile | undefined;
+  exportIndex: WorkspaceExportIndex | undefined;
 
   constructor(
     private readonly parser: CParser,
@@ -63,6 +76,8 @@ export class ModuleWorkspace {
     this.context = options.context ?? NO_HEADERS_CONTEXT;
     this.limits = options.limits ?? DEFAULT_INPUT_LIMITS;
     this.headers = options.headers;
+    this.profile = options.profile;
+    this.exportIndex = options.exportIndex;
     this.kbuildFiles = {
       readFile: (file) => this.readText(file),
       exists: (file) =>
@@ -110,6 +125,7 @@ export class ModuleWorkspace {
     this.openFiles.delete(filePath);
     this.sources.delete(filePath);
     this.incremental.delete(filePath);
+    this.exportIndex?.changed(filePath);
     if (/(^|\/)(Kbuild|Makefile)$|\.mk$/.test(filePath)) {
       this.locator.invalidate(filePath);
       this.configuredLocator?.locator.invalidate(filePath);
@@ -136,6 +152,16 @@ export class ModuleWorkspace {
       ...(visibility ? { knowsName: (name: string) => visibility.has(name) } : {}),
       macroCatalog: derivedMacroCatalog(visibility, ordered),
       ...(this.headers?.config ? { config: this.headers.config } : {}),
+      ...(visibility
+        ? {
+            headerNames: {
+              kindOf: (name: string) => visibility.kindOf(name),
+              mayBePasted: (name: string) => visibility.mayBePasted(name),
+              complete: visibility.unresolved.length === 0,
+            },
+          }
+        : {}),
+      ...(this.profile ? { symbols: await this.symbolScope(this.profile) } : {}),
     };
     const name = kbuild?.objectName ?? path.basename(filePath).replace(/\.[ch]$/, '');
     const built = buildModule(name, ordered, context.macroCatalog, context.config);
@@ -152,7 +178,32 @@ export class ModuleWorkspace {
               `${visibility.unresolved.length} included headers were not found in ${this.headers.headers.root} (e.g. ${visibility.unresolved.slice(0, 3).join(', ')})`,
             ]
           : [];
-    return { module, limitations, ...(kbuild ? { kbuild } : {}), diagnostics: checkModule(module, context) };
+    return {
+      module,
+      limitations,
+      ...(kbuild ? { kbuild } : {}),
+      diagnostics: checkModule(module, context),
+      ...(visibility ? { headerVisibility: visibility } : {}),
+      ...(context.symbols ? { symbols: context.symbols } : {}),
+    };
+  }
+
+  /** The Kbuild object name of the module a file belongs to; a lone file's own name. */
+  async moduleNameOf(filePath: string): Promise<string> {
+    const membership = await this.membershipOf(filePath);
+    return membership?.kind === 'module' && membership.modules[0] !== undefined
+      ? membership.modules[0].objectName
+      : path.basename(filePath).replace(/\.[ch]$/, '');
+  }
+
+  private async symbolScope(profile: KernelProfile): Promise<SymbolScope> {
+    const index = this.exportIndex;
+    await index?.refresh().catch(() => undefined);
+    return {
+      profile,
+      workspaceExports: (name) => index?.lookup(name) ?? [],
+      workspaceExportNames: () => index?.names() ?? [],
+    };
   }
 
   /**

@@ -72,6 +72,37 @@ export const DIAGNOSTIC_CODES: readonly DiagnosticCodeInfo[] = [
     summary:
       'A module parameter of an unknown type or with permissions the kernel refuses; a missing MODULE_PARM_DESC is a hint.',
   },
+  {
+    code: 'undefined-symbol',
+    severity: 'error',
+    summary:
+      'The module uses a symbol that neither the target kernel nor a workspace module exports (modpost: undefined!).',
+  },
+  {
+    code: 'symbol-not-exported',
+    severity: 'error',
+    summary: 'The target kernel has the symbol, but does not export it: modules cannot link to it.',
+  },
+  {
+    code: 'gpl-only-symbol',
+    severity: 'error',
+    summary: 'A module with a non-GPL licence uses an EXPORT_SYMBOL_GPL symbol (modpost).',
+  },
+  {
+    code: 'missing-namespace-import',
+    severity: 'error',
+    summary: 'The module uses a symbol from a namespace it does not import with MODULE_IMPORT_NS().',
+  },
+  {
+    code: 'duplicate-export',
+    severity: 'error',
+    summary: 'The module exports a name the kernel or another module already exports (exported twice).',
+  },
+  {
+    code: 'workspace-dependency',
+    severity: 'information',
+    summary: 'A symbol comes from another module of the workspace, which must be loaded first.',
+  },
   { code: 'missing-description', severity: 'hint', summary: 'No MODULE_DESCRIPTION(); modpost warns from Linux 6.11.' },
   {
     code: 'not-c-source',

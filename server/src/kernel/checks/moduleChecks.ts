@@ -1,5 +1,6 @@
 import type { KernelConfig } from '../kbuild/kernelConfig';
 import type { KernelModule } from '../model/kernelModule';
+import { symbolReferences, type HeaderNames } from '../model/symbolReferences';
 import { BUILTIN_MACRO_CATALOG, type MacroCatalog } from '../model/moduleMacros';
 import { checkMissingDescription } from './descriptionCheck';
 import { checkDuplicateEntryPoints, checkExitWithoutInit, checkInitWithoutExit } from './entryPointChecks';
@@ -10,6 +11,7 @@ import { checkParameters } from './parameterChecks';
 import { checkUnpairedResources } from './resourceChecks';
 import { DEFAULT_RESOURCE_PAIRS, type ResourcePairs } from './resourcePairs';
 import { checkSectionMismatch } from './sectionMismatchChecks';
+import { checkSymbols, type SymbolScope } from './symbolChecks';
 import { checkUserspaceApi } from './userspaceApiChecks';
 
 /** What the checks may know beyond the module's own sources. */
@@ -23,6 +25,10 @@ export interface CheckContext {
   readonly macroCatalog: MacroCatalog;
   /** The target's .config, to decide #if CONFIG_* branches; unknown branches count as compiled. */
   readonly config?: KernelConfig;
+  /** What the headers say about each name (macro, inline, prototype), to tell references from the rest. */
+  readonly headerNames?: HeaderNames;
+  /** The target kernel's symbols and the workspace's exports; without them no symbol checks run. */
+  readonly symbols?: SymbolScope;
 }
 
 export const NO_HEADERS_CONTEXT: CheckContext = {
@@ -48,5 +54,8 @@ export function checkModule(module: KernelModule, context: CheckContext = NO_HEA
     ...checkUserspaceApi(module, context.knowsName),
     ...checkParameters(module, context.knowsName),
     ...checkMissingDescription(module, context.release),
+    ...(context.symbols
+      ? checkSymbols(module, symbolReferences(module, context.headerNames, context.config), context.symbols)
+      : []),
   ];
 }

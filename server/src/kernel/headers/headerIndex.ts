@@ -8,10 +8,27 @@ import { ParsedSource } from '../parsing/parsedSource';
 import { parseKernelConfig, type KernelConfig } from '../kbuild/kernelConfig';
 import type { KernelHeaders } from './kernelHeaders';
 
+/** How a header makes a name visible; one name can be several (a macro under one config, a prototype under another). */
+export const NameKind = {
+  macro: 1,
+  /** A function with a body (`static inline`): compiled into the module, never a symbol reference. */
+  inline: 2,
+  /** A prototype or an `extern` variable: the module links to it. */
+  declared: 4,
+  enumerator: 8,
+  /** A variable with storage (`static const int x[] = …`): the module gets its own copy. */
+  variable: 16,
+} as const;
+
 /** What one header makes visible, kept small: names, function-like macro bodies and includes. */
 export interface HeaderSummary {
-  /** Macros, functions (inline or declared), variables and enumerators it declares. */
-  readonly names: ReadonlySet<string>;
+  /** Macros, functions (inline or declared), variables and enumerators it declares, with their NameKind bits. */
+  readonly names: ReadonlyMap<string, number>;
+  /** Where each name is first declared (its name's offset), for hover and go-to-definition. */
+  readonly positions: ReadonlyMap<string, number>;
+  /** Name stems token pasting makes (`trace_##name` gives `trace_`), which may form names no index lists. */
+  readonly pastedPrefixes: ReadonlySet<string>;
+  readonly pastedSuffixes: ReadonlySet<string>;
   /** Function-like macros, for deriving wrappers such as module_platform_driver. */
   readonly macros: ReadonlyMap<string, readonly MacroBody[]>;
   readonly includes: readonly IncludeDirective[];
@@ -31,6 +48,12 @@ export interface HeaderVisibility {
    */
   readonly unresolved: readonly string[];
   has(name: string): boolean;
+  /** The NameKind bits of every visible header that declares `name` (0 when none does). */
+  kindOf(name: string): number;
+  /** The first visible header declaring `name`, and the name's offset in it. */
+  declarationOf(name: string): { readonly file: string; readonly offset: number } | undefined;
+  /** Whether a visible macro could make `name` by token pasting (`trace_foo` from `trace_##name`). */
+  mayBePasted(name: string): boolean;
   macros(name: string): readonly MacroBody[];
 }
 
@@ -103,15 +126,46 @@ export class HeaderIndex {
       cached.resolved ??= this.resolveAll(cached.summary.includes, path.dirname(file));
       for (const next of cached.resolved.files) if (!visited.has(next)) queue.push(next);
     }
-    const summaries = [...visited].map((file) => this.load(file)?.summary).filter((s) => s !== undefined);
-    const names = new Set<string>();
-    for (const summary of summaries) for (const name of summary.names) names.add(name);
+    const files = [...visited];
+    const summaries = files.map((file) => this.load(file)?.summary);
+    const names = new Map<string, number>();
+    const prefixes = new Set<string>();
+    const suffixes = new Set<string>();
+    for (const summary of summaries) {
+      if (summary === undefined) continue;
+      for (const [name, kind] of summary.names) names.set(name, (names.get(name) ?? 0) | kind);
+      for (const prefix of summary.pastedPrefixes) prefixes.add(prefix);
+      for (const suffix of summary.pastedSuffixes) suffixes.add(suffix);
+    }
+    const prefixLengths = [...new Set([...prefixes].map((p) => p.length))];
+    const suffixLengths = [...new Set([...suffixes].map((p) => p.length))];
     return {
-      headers: [...visited],
+      headers: files,
       unresolved: [...unresolved],
       has: (name) => names.has(name),
-      macros: (name) => summaries.flatMap((s) => s.macros.get(name) ?? []),
+      kindOf: (name) => names.get(name) ?? 0,
+      declarationOf: (name) => {
+        for (let i = 0; i < files.length; i++) {
+          const offset = summaries[i]?.positions.get(name);
+          if (offset !== undefined) return { file: files[i]!, offset };
+        }
+        return undefined;
+      },
+      mayBePasted: (name) =>
+        prefixLengths.some((n) => n < name.length && prefixes.has(name.slice(0, n))) ||
+        suffixLengths.some((n) => n < name.length && suffixes.has(name.slice(name.length - n))),
+      macros: (name) => summaries.flatMap((s) => s?.macros.get(name) ?? []),
     };
+  }
+
+  /** A declaration of `name` in any header indexed so far (workspace symbol search has no module to start from). */
+  findDeclaration(name: string): { readonly file: string; readonly offset: number } | undefined {
+    for (const [file, cached] of this.cache) {
+      const offset = cached?.summary.positions.get(name);
+      if (offset !== undefined && ((cached!.summary.names.get(name) ?? 0) & ~NameKind.macro) !== 0)
+        return { file, offset };
+    }
+    return undefined;
   }
 
   /** `#include "x.h"` looks beside the including file first; `<x.h>` only in the -I directories. */
@@ -154,27 +208,56 @@ export class HeaderIndex {
     const parsed = ParsedSource.parse(this.parser, text);
     try {
       const { tree } = parsed;
-      const names = new Set<string>();
+      const names = new Map<string, number>();
+      const positions = new Map<string, number>();
+      const add = (name: string, kind: number, offset: number): void => {
+        names.set(name, (names.get(name) ?? 0) | kind);
+        if (!positions.has(name)) positions.set(name, offset);
+      };
       const macros = new Map<string, MacroBody[]>();
+      const pastedPrefixes = new Set<string>();
+      const pastedSuffixes = new Set<string>();
       const { includes, defines } = findPreprocessorFacts(this.parser, tree, text);
       for (const define of defines) {
-        names.add(define.name);
+        add(define.name, NameKind.macro, define.start);
         if (define.parameters !== undefined) {
           const bodies = macros.get(define.name) ?? [];
           bodies.push({ parameters: define.parameters, value: define.value });
           macros.set(define.name, bodies);
+          collectPastedStems(define.value, define.parameters, pastedPrefixes, pastedSuffixes);
         }
       }
       const shapes = findFunctionShapes(this.parser, tree, text);
-      for (const shape of shapes) names.add(shape.name);
+      for (const shape of shapes) add(shape.name, NameKind.inline, shape.nameStart);
       const scope = readFileScope(tree, text, parsed.annotations, new Map(shapes.map((f) => [f.start, f.bodyStart])));
-      for (const declaration of scope.declarations) names.add(declaration.name);
-      for (const capture of this.parser.query('enumerators').captures(tree.rootNode)) {
-        names.add(text.slice(capture.node.startIndex, capture.node.endIndex));
+      for (const declaration of scope.declarations) {
+        const kind =
+          declaration.kind === 'function-prototype' || !declaration.defines ? NameKind.declared : NameKind.variable;
+        add(declaration.name, kind, declaration.nameStart);
       }
-      return { names, macros, includes };
+      for (const capture of this.parser.query('enumerators').captures(tree.rootNode)) {
+        add(text.slice(capture.node.startIndex, capture.node.endIndex), NameKind.enumerator, capture.node.startIndex);
+      }
+      return { names, positions, pastedPrefixes, pastedSuffixes, macros, includes };
     } finally {
       parsed.dispose();
     }
   }
+}
+
+/**
+ * Stems glued to a parameter by `##` in a macro body that defines something (`static inline void
+ * trace_##name(…) {…}` gives the prefix `trace_`; `name##_show` the suffix `_show`). Pasting inside
+ * a plain expression makes no new definition, and stems under three characters say too little.
+ */
+function collectPastedStems(
+  body: string,
+  parameters: readonly string[],
+  prefixes: Set<string>,
+  suffixes: Set<string>,
+): void {
+  if (!body.includes('##') || !/\b(static|extern|inline|__always_inline)\b/.test(body)) return;
+  const isStem = (word: string): boolean => word.length >= 3 && !parameters.includes(word) && word !== '__VA_ARGS__';
+  for (const match of body.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*##/g)) if (isStem(match[1]!)) prefixes.add(match[1]!);
+  for (const match of body.matchAll(/##\s*([A-Za-z0-9_]+)/g)) if (isStem(match[1]!)) suffixes.add(match[1]!);
 }

@@ -53,6 +53,11 @@ export interface NameUse {
   readonly start: number;
   readonly end: number;
   readonly isCall: boolean;
+  /**
+   * Callees of the calls whose argument lists hold it, innermost first: when one of them is a
+   * macro, the "name" may be a member or a type (`container_of(p, struct s, member)`).
+   */
+  readonly argumentOf?: readonly string[];
 }
 
 export interface FunctionBodyFacts {
@@ -213,11 +218,16 @@ function readNameUses(
 ): { uses: NameUse[][]; fileScopeUses: NameUse[]; enumerators: NameUse[] } {
   const role = new Map<number, { declared: boolean; callee: boolean; preprocessor: boolean; end: number }>();
   const preprocessorScopes: Span[] = [];
+  const argumentLists: Span[] = [];
   const enumerators: NameUse[] = [];
   const captures: QueryCapture[] = parser.captures('names', tree.rootNode, within);
   for (const { name, node } of captures) {
     if (name === 'name.preprocessor.scope') {
       preprocessorScopes.push({ start: node.startIndex, end: node.endIndex });
+      continue;
+    }
+    if (name === 'name.call.arguments') {
+      argumentLists.push({ start: node.startIndex, end: node.endIndex });
       continue;
     }
     const entry = role.get(node.startIndex) ?? {
@@ -258,13 +268,49 @@ function readNameUses(
     candidates.push({ name, start, end: entry.end, callee: entry.callee });
   }
   candidates.sort((a, b) => a.start - b.start);
+  const enclosingCalls = nestedSpans(argumentLists);
   for (const candidate of candidates) {
     const index = containingSpan(bodies, candidate.start);
-    const use = { name: candidate.name, start: candidate.start, end: candidate.end, isCall: candidate.callee };
+    const argumentOf = enclosingCalls(candidate.start).map((list) => calleeBefore(text, list.start));
+    const use = {
+      name: candidate.name,
+      start: candidate.start,
+      end: candidate.end,
+      isCall: candidate.callee,
+      ...(argumentOf.length > 0 ? { argumentOf } : {}),
+    };
     if (index === -1) fileScopeUses.push(use);
     else if (!locals[index]!.has(candidate.name)) uses[index]!.push(use);
   }
   return { uses, fileScopeUses, enumerators };
+}
+
+/**
+ * For offsets asked in increasing order, the spans (possibly nested) that contain each one,
+ * innermost first. A sweep with a stack: linear in the number of spans.
+ */
+function nestedSpans(spans: readonly Span[]): (offset: number) => Span[] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
+  const open: Span[] = [];
+  let next = 0;
+  return (offset) => {
+    while (next < sorted.length && sorted[next]!.start <= offset) {
+      const span = sorted[next++]!;
+      while (open.length > 0 && open[open.length - 1]!.end <= span.start) open.pop();
+      open.push(span);
+    }
+    while (open.length > 0 && open[open.length - 1]!.end <= offset) open.pop();
+    return open.filter((s) => s.start <= offset && offset < s.end).reverse();
+  };
+}
+
+/** The identifier written right before an argument list's `(`; empty for `(*fp)(x)` and the like. */
+function calleeBefore(text: string, listStart: number): string {
+  let end = listStart;
+  while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+  let start = end;
+  while (start > 0 && /[A-Za-z0-9_]/.test(text[start - 1]!)) start--;
+  return text.slice(start, end);
 }
 
 /** Index of the span (sorted, disjoint) that contains `offset`, or -1. */

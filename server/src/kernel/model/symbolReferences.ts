@@ -1,0 +1,141 @@
+import type { KernelConfig } from '../kbuild/kernelConfig';
+import { branchesAt } from './fileScope';
+import type { NameUse } from './functionFacts';
+import type { KernelModule, ModuleSource } from './kernelModule';
+import { compiledUnder } from './preprocessorConditions';
+
+/** What the headers a module includes say about names (see HeaderVisibility). */
+export interface HeaderNames {
+  /** NameKind bits: macro 1, inline 2, declared 4, enumerator 8, variable 16. */
+  kindOf(name: string): number;
+  mayBePasted(name: string): boolean;
+  /** Every `#include` of the module was found: a name no header declares is truly undeclared. */
+  readonly complete: boolean;
+}
+
+const MACRO = 1;
+const DECLARED = 4;
+/** Macro, inline, enumerator or variable with storage: the name never becomes a link-time reference. */
+const NOT_A_REFERENCE = 1 | 2 | 8 | 16;
+
+export interface SymbolUse {
+  readonly source: ModuleSource;
+  readonly start: number;
+  readonly end: number;
+  readonly isCall: boolean;
+  /** This use alone makes the reference certain (see SymbolReference.certain). */
+  readonly certain: boolean;
+}
+
+/** A name the module uses and does not define: what modpost would look up in Module.symvers. */
+export interface SymbolReference {
+  readonly name: string;
+  readonly uses: readonly SymbolUse[];
+  /**
+   * The analysis is sure this is a link-time reference: a header declares it as a prototype or an
+   * `extern`, or no macro, inline or generated name could be hiding it. Only certain references
+   * may become errors.
+   */
+  readonly certain: boolean;
+  /** A visible header declares it (prototype or extern variable). */
+  readonly declared: boolean;
+}
+
+/** GCC builtins and keywords tree-sitter reads as identifiers. */
+const COMPILER_NAMES = new Set([
+  '__func__',
+  '__FUNCTION__',
+  '__PRETTY_FUNCTION__',
+  '__LINE__',
+  '__FILE__',
+  'asm',
+  '__asm__',
+  '__asm',
+  'typeof',
+  '__typeof__',
+  '__typeof',
+  '__alignof__',
+  '_Alignof',
+  '__auto_type',
+  '_Generic',
+  '__extension__',
+  '__label__',
+  '__real__',
+  '__imag__',
+  '_Static_assert',
+  'static_assert',
+  '__has_attribute',
+  '__has_builtin',
+]);
+
+function isCompilerName(name: string): boolean {
+  return COMPILER_NAMES.has(name) || /^__(builtin|sync|atomic)_/.test(name);
+}
+
+/**
+ * The names a module refers to that the linker must find elsewhere: uses in function bodies and
+ * initializers, minus what the module defines (also through file-scope macros), locals, compiler
+ * builtins, and header macros, inlines and enumerators. Uses in `#if` branches the target's
+ * .config leaves out do not count; undecided ones make the reference uncertain.
+ */
+export function symbolReferences(
+  module: KernelModule,
+  headers: HeaderNames | undefined,
+  config?: KernelConfig,
+): SymbolReference[] {
+  const macroNames = new Set<string>();
+  for (const source of module.sources) {
+    for (const define of source.facts.defines) macroNames.add(define.name);
+    // C has no calls at file scope: `MODULE_LICENSE("GPL");`, `DEFINE_MUTEX(lock);` are macros.
+    for (const use of source.facts.fileScopeUses) if (use.isCall) macroNames.add(use.name);
+    for (const invocation of source.facts.macros) macroNames.add(invocation.name);
+  }
+  const isMacro = (name: string): boolean => macroNames.has(name) || ((headers?.kindOf(name) ?? 0) & MACRO) !== 0;
+
+  // Names handed straight to a macro (`DECLARE_WAITQUEUE(wait, current)`) may be defined by it.
+  const passedToMacros = new Set<string>();
+  const uses: { source: ModuleSource; use: NameUse }[] = [];
+  for (const source of module.sources) {
+    const all = [...source.facts.fileScopeUses, ...source.facts.functions.flatMap((f) => f.uses)];
+    for (const use of all) {
+      const callee = use.argumentOf?.[0];
+      if (!use.isCall && callee !== undefined && isMacro(callee)) passedToMacros.add(use.name);
+      uses.push({ source, use });
+    }
+  }
+
+  const byName = new Map<string, { uses: SymbolUse[]; certain: boolean }>();
+  for (const { source, use } of uses) {
+    const name = use.name;
+    if (module.definedNames.has(name) || module.macroDefinedNames.has(name) || macroNames.has(name)) continue;
+    if (isCompilerName(name)) continue;
+    const kind = headers?.kindOf(name) ?? 0;
+    if ((kind & NOT_A_REFERENCE) !== 0) continue;
+    const declared = (kind & DECLARED) !== 0;
+    // A member or type handed to a macro (`container_of(p, struct s, member)`) is no reference.
+    if (!use.isCall && !declared && use.argumentOf?.some(isMacro)) continue;
+    if (!declared && passedToMacros.has(name)) continue;
+    const branches = branchesAt(source.facts.branches, use.start);
+    const compiled = branches.length === 0 ? true : compiledUnder(branches, source.facts.branches, config);
+    if (compiled === false) continue;
+    const certain =
+      compiled === true &&
+      (declared ||
+        (headers !== undefined &&
+          headers.complete &&
+          module.hasUnreadMembers !== true &&
+          !headers.mayBePasted(name) &&
+          // An argument of an unknown callee could still be a macro's member name.
+          !(use.argumentOf !== undefined && !use.isCall)));
+    const entry = byName.get(name) ?? { uses: [], certain: false };
+    entry.uses.push({ source, start: use.start, end: use.end, isCall: use.isCall, certain });
+    entry.certain ||= certain;
+    byName.set(name, entry);
+  }
+  return [...byName].map(([name, entry]) => ({
+    name,
+    uses: entry.uses,
+    certain: entry.certain,
+    declared: ((headers?.kindOf(name) ?? 0) & DECLARED) !== 0,
+  }));
+}
