@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Bundles the client, the language server and the CLI with esbuild, and puts the grammar files
-// beside the bundles. `--watch` rebuilds on change. esbuild does not typecheck: `npm run typecheck` does.
+// Bundles the client, the language server and the CLI with esbuild, and puts the grammar files and
+// the bundled kernel profile beside the bundles. `--watch` rebuilds on change. esbuild does not
+// typecheck: `npm run typecheck` does.
 import { chmodSync, copyFileSync, cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,8 +51,14 @@ function copyGrammarFiles() {
   cpSync(path.join(root, 'grammars/queries'), path.join(target, 'queries'), { recursive: true });
 }
 
+/** The bundled default kernel profile, read at run time from dist/profiles/ (see bundledProfile.ts). */
+function copyKernelProfiles() {
+  cpSync(path.join(root, 'server/profiles'), path.join(dist, 'profiles'), { recursive: true });
+}
+
 rmSync(dist, { recursive: true, force: true });
 copyGrammarFiles();
+copyKernelProfiles();
 if (watch) {
   for (const options of bundles) await (await esbuild.context({ ...common, ...options })).watch();
   console.log('watching for changes…');
