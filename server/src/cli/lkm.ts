@@ -1,6 +1,7 @@
 import { VERSION } from '../version';
 import { CHECK_USAGE, runCheck } from './checkCommand';
 import { UsageError, type CommandIo } from './commandIo';
+import { runSim, SIM_USAGE } from './simCommand';
 
 const USAGE = `usage: lkm <command> [options]
 
@@ -8,6 +9,7 @@ Kernel Module Workbench on the command line.
 
 commands:
   check    analyse module sources and print diagnostics (lkm check --help)
+  sim      run a scenario on the simulated Linux 6.1 kernel (lkm sim --help)
 
 options:
   -h, --help       show this help
@@ -15,6 +17,7 @@ options:
 
 const COMMANDS: Record<string, { run: (argv: readonly string[], io: CommandIo) => Promise<number>; usage: string }> = {
   check: { run: runCheck, usage: CHECK_USAGE },
+  sim: { run: runSim, usage: SIM_USAGE },
 };
 
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
