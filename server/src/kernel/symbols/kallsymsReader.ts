@@ -113,12 +113,12 @@ export function readKallsyms(input: SnapshotInput, kind: 'kallsyms' | 'system-ma
       }
       const digits = i - start;
       if (digits === 0 || digits > 16 || text.charCodeAt(i) !== CH_SPACE) {
-        warnings.badLine(lineNumber, describeBadLine(text, start, end, 'an address of hex digits and a space'));
+        warnings.badLine(lineNumber, () => describeBadLine(text, start, end, 'an address of hex digits and a space'));
         return true;
       }
       const type = text.charCodeAt(i + 1);
       if (!isLetter(type) || text.charCodeAt(i + 2) !== CH_SPACE) {
-        warnings.badLine(lineNumber, describeBadLine(text, start, end, 'a type letter after the address'));
+        warnings.badLine(lineNumber, () => describeBadLine(text, start, end, 'a type letter after the address'));
         return true;
       }
       // The name, hashed as it is scanned (the table's key), up to the end or a tab.
@@ -131,7 +131,7 @@ export function readKallsyms(input: SnapshotInput, kind: 'kallsyms' | 'system-ma
         hash = Math.imul(hash ^ code, FNV_PRIME);
       }
       if (nameEnd === nameStart) {
-        warnings.badLine(lineNumber, describeBadLine(text, start, end, 'a symbol name after the type letter'));
+        warnings.badLine(lineNumber, () => describeBadLine(text, start, end, 'a symbol name after the type letter'));
         return true;
       }
       let module = 0;
@@ -147,7 +147,7 @@ export function readKallsyms(input: SnapshotInput, kind: 'kallsyms' | 'system-ma
             ? symbols.moduleId(text.slice(nameEnd + 2, moduleEnd))
             : undefined;
         if (moduleId === undefined) {
-          warnings.badLine(lineNumber, describeBadLine(text, start, end, 'only `\\t[module]` after the name'));
+          warnings.badLine(lineNumber, () => describeBadLine(text, start, end, 'only `\\t[module]` after the name'));
           return true;
         }
         module = moduleId;

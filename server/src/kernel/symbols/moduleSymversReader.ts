@@ -39,7 +39,7 @@ export function readModuleSymvers(input: SnapshotInput): ExportSnapshot {
       const fields = text.slice(start, end).split('\t');
       const entry = symversEntry(fields);
       if (typeof entry === 'string') {
-        warnings.badLine(lineNumber, describeBadLine(text, start, end, entry));
+        warnings.badLine(lineNumber, () => describeBadLine(text, start, end, entry));
         return true;
       }
       if (exports.size >= MAX_EXPORTS) {

@@ -31,7 +31,15 @@ export function detectSnapshotFormat(input: SnapshotInput): SnapshotFileKind {
     let end = text.indexOf('\n', start);
     // The head may end inside a line: only whole lines (or the file's last) are judged.
     if (end === -1) {
-      if (head.length === HEAD_BYTES) break;
+      if (head.length === HEAD_BYTES) {
+        if (lineNumber === 0)
+          throw new SnapshotError(
+            input.file,
+            1,
+            `is not a snapshot: its first line is over ${HEAD_BYTES / 1024} KB long`,
+          );
+        break;
+      }
       end = text.length;
     }
     lineNumber++;

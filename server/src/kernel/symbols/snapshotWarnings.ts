@@ -10,10 +10,15 @@ export class SnapshotWarnings {
 
   constructor(readonly file: string) {}
 
-  /** A line that was skipped. */
-  badLine(line: number, reason: string): void {
-    this.firstBadLine ??= { line, reason };
-    this.add(`${this.file}:${line}: ${reason}; line skipped`);
+  /** A line that was skipped; `reason` is only worked out for the warnings kept (a junk file has millions). */
+  badLine(line: number, reason: string | (() => string)): void {
+    if (this.firstBadLine !== undefined && this.kept.length >= MAX_WARNINGS) {
+      this.dropped++;
+      return;
+    }
+    const text = typeof reason === 'string' ? reason : reason();
+    this.firstBadLine ??= { line, reason: text };
+    this.add(`${this.file}:${line}: ${text}; line skipped`);
   }
 
   /** A warning about a line that was still used, or (line 0) about the file as a whole. */
