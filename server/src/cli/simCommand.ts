@@ -6,15 +6,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { CParser } from '../kernel/parsing/cParser';
 import type { KernelProfile } from '../kernel/symbols/kernelProfile';
-import { ScriptedEntryPointRunner } from '../kernel/simulator/entryPoints';
 import { configForRelease, DEBIAN_6_1_CONFIG } from '../kernel/simulator/kernelConfig';
-import { KernelState } from '../kernel/simulator/kernelState';
-import { Machine } from '../kernel/simulator/machine';
+import type { Machine } from '../kernel/simulator/machine';
+import { runScenarioFile } from '../kernel/simulator/scenarioRunner';
 import { restoreMachine, serializeMachine, SimulatorStateError } from '../kernel/simulator/persistence';
-import { parseScenario, prepareScenario, runScenarioLines } from '../kernel/simulator/scenario';
-import { parseSimDirectives } from '../kernel/simulator/scenarioScripts';
 import type { ToolSet } from '../kernel/simulator/shell';
-import { SourceModuleLoader } from '../kernel/simulator/sourceLoader';
 import { profileFromSymvers } from '../kernel/simulator/symversProfile';
 import { UsageError, type CommandIo } from './commandIo';
 
@@ -94,44 +90,39 @@ export async function runSim(argv: readonly string[], io: CommandIo): Promise<nu
   }
   const options = parseOptions(argv);
   const scenarioPath = path.resolve(io.cwd, options.scenario);
-  const text = await fs.readFile(scenarioPath, 'utf8').catch(() => undefined);
-  if (text === undefined) {
+  const readable = await fs.access(scenarioPath).then(
+    () => true,
+    () => false,
+  );
+  if (!readable) {
     io.stderr(`lkm sim: cannot read ${options.scenario}\n`);
     return 2;
   }
   const profile = await loadProfile(options, io);
   const config = configForRelease(options.release);
-  const lines = parseScenario(text);
-  const directives = parseSimDirectives(lines);
-  for (const error of directives.errors) io.stderr(`lkm sim: ${options.scenario}: ${error}\n`);
-  const runner = new ScriptedEntryPointRunner(directives.scripts);
   let machine: Machine | undefined;
   if (options.state !== undefined) {
     const saved = await fs.readFile(path.resolve(io.cwd, options.state), 'utf8').catch(() => undefined);
     if (saved !== undefined) {
       try {
-        machine = restoreMachine(saved, profile, runner);
+        machine = restoreMachine(saved, profile);
       } catch (error) {
         if (!(error instanceof SimulatorStateError)) throw error;
         io.stderr(`lkm sim: the saved state ${options.state} is refused (${error.message}); a fresh kernel boots\n`);
       }
     }
   }
-  const fresh = machine === undefined;
-  machine ??= new Machine(new KernelState({ profile, config, runner }));
-  machine.cwd = '/scn';
-  const parser = await CParser.load();
-  const notes = await prepareScenario(
-    machine,
-    scenarioPath,
-    lines,
-    new SourceModuleLoader(parser, machine.kernel.config),
-    {
-      boot: fresh,
-    },
-  );
-  io.stdout(runScenarioLines(machine, lines, { tools: options.tools }));
-  for (const note of [...notes, ...machine.kernel.notes]) io.stderr(`lkm sim: note: ${note}\n`);
-  if (options.state !== undefined) await fs.writeFile(path.resolve(io.cwd, options.state), serializeMachine(machine));
+  const run = await runScenarioFile(scenarioPath, {
+    tools: options.tools,
+    profile,
+    config: machine?.kernel.config ?? config,
+    parser: await CParser.load(),
+    ...(machine ? { machine } : {}),
+  });
+  for (const error of run.errors) io.stderr(`lkm sim: ${options.scenario}: ${error}\n`);
+  io.stdout(run.transcript);
+  for (const note of run.notes) io.stderr(`lkm sim: note: ${note}\n`);
+  if (options.state !== undefined)
+    await fs.writeFile(path.resolve(io.cwd, options.state), serializeMachine(run.machine));
   return 0;
 }

@@ -206,7 +206,9 @@ export function loadModule(kernel: KernelState, input: LoadInput, args: string):
   for (const wanted of module.imports) {
     const err = resolveSymbol(kernel, loaded, wanted.name);
     if (err === 0) continue;
-    if (err === ERRNO.ENOENT && (wanted.weak || !wanted.certain)) continue;
+    if (err === ERRNO.ENOENT && wanted.weak) continue;
+    // A name read from sources that nobody exports at all was a header inline or macro, not an import.
+    if (err === ERRNO.ENOENT && !wanted.certain && !exportedAnywhere(kernel, wanted.name)) continue;
     kernel.printk(KERN.WARNING, `${module.name}: Unknown symbol ${wanted.name} (err -${err})`);
     symbolError = err;
   }
@@ -255,6 +257,11 @@ export function loadModule(kernel: KernelState, input: LoadInput, args: string):
   loaded.initSize = 0;
   kernel.generation++;
   return { errno: 0, loaded };
+}
+
+/** Exported by vmlinux or a loaded module, whoever may use it. */
+function exportedAnywhere(kernel: KernelState, name: string): boolean {
+  return kernel.profile.exported(name) !== undefined || kernel.findSymbol(name, true) !== undefined;
 }
 
 /** resolve_symbol: 0, or the errno that simplify_symbols reports for it. */

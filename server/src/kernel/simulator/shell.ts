@@ -23,9 +23,9 @@ export type ToolSet = 'kmod' | 'busybox';
 export const MODULE_TOOLS = ['insmod', 'rmmod', 'lsmod', 'modprobe', 'modinfo', 'depmod'] as const;
 
 /**
- * Splits a command line into words like a shell, with one difference: double quotes stay in the
- * word (`name="a b"` reaches insmod as written, and the kernel's parser removes them), as the
- * reference script passes `'name="a b"'`. Single quotes group and are removed.
+ * Splits a command line into words as sh does (no expansions): quotes group and are removed, a
+ * backslash outside single quotes escapes the next character. `'name="a b"'` reaches insmod as
+ * `name="a b"`, and the kernel's parser removes those quotes.
  */
 export function splitWords(line: string): string[] {
   const words: string[] = [];
@@ -39,9 +39,14 @@ export function splitWords(line: string): string[] {
       i = end === -1 ? line.length : end;
       inWord = true;
     } else if (c === '"') {
-      const end = line.indexOf('"', i + 1);
-      word += end === -1 ? line.slice(i) : line.slice(i, end + 1);
-      i = end === -1 ? line.length : end;
+      i++;
+      for (; i < line.length && line[i] !== '"'; i++) {
+        if (line[i] === '\\' && /["\\$`]/.test(line[i + 1] ?? '')) i++;
+        word += line[i];
+      }
+      inWord = true;
+    } else if (c === '\\') {
+      word += line[++i] ?? '';
       inWord = true;
     } else if (/\s/.test(c)) {
       if (inWord) words.push(word);
