@@ -19,8 +19,16 @@ export function testProfile(extraLines: readonly string[] = []): KernelProfile {
   return profileFromSymvers(`${text}${extraLines.join('\n')}\n`, 'vmlinux.symvers', '6.1.0-56-amd64');
 }
 
+const koCache = new Map<string, Uint8Array>();
+
+/** A fixture .ko's bytes (read once; the same array each time, so parsed images are cached too). */
 export function ko(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(path.join(KO_DIR, `${name}.ko`)));
+  let bytes = koCache.get(name);
+  if (bytes === undefined) {
+    bytes = new Uint8Array(readFileSync(path.join(KO_DIR, `${name}.ko`)));
+    koCache.set(name, bytes);
+  }
+  return bytes;
 }
 
 export interface TestMachineOptions {

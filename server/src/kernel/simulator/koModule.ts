@@ -9,7 +9,7 @@ import { SHN_LORESERVE, SHN_UNDEF, STB_LOCAL, STT_FILE, STT_FUNC, STT_OBJECT, ST
 import { relocationsFor, type ElfRelocation } from '../elf/elfRelocations';
 import { findAllocSection, readElfSections, type ElfImage, type ElfSection } from '../elf/elfSections';
 import { readSymbolTable, type ElfSymbol } from '../elf/elfSymbols';
-import { readModuleImage, type ModuleImage } from '../elf/moduleImage';
+import { ModuleImageError, readModuleImage, type ModuleImage } from '../elf/moduleImage';
 import type {
   LoadableExport,
   LoadableModule,
@@ -25,6 +25,27 @@ const R_X86_64_64 = 1;
 /** struct kernel_param in 6.1 on x86_64: name, mod, ops, perm (u16), level, flags, arg. */
 const KERNEL_PARAM_SIZE = 40;
 const MODULE_SIGNATURE_MARKER = '~Module signature appended~\n';
+
+const parsedImages = new WeakMap<Uint8Array, LoadableModule | ModuleImageError>();
+
+/**
+ * moduleFromKo, remembered per byte array (the same file loaded again is not read again). A refused
+ * image comes back as the ModuleImageError instead of being thrown.
+ */
+export function moduleFromKoCached(bytes: Uint8Array, filePath: string): LoadableModule | ModuleImageError {
+  let parsed = parsedImages.get(bytes);
+  if (parsed === undefined) {
+    try {
+      parsed = moduleFromKo(bytes, filePath);
+    } catch (error) {
+      if (!(error instanceof ModuleImageError)) throw error;
+      parsed = error;
+    }
+    parsedImages.set(bytes, parsed);
+  }
+  if (parsed instanceof ModuleImageError || parsed.path === filePath) return parsed;
+  return { ...parsed, path: filePath };
+}
 
 /**
  * Reads a .ko for the simulator. Throws ModuleImageError (with the loader's words) for what the

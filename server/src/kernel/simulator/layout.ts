@@ -57,7 +57,21 @@ const MASKS: readonly [number, number][] = [
   [SHF_ALLOC, 0],
 ];
 
-export function layoutModule(module: Pick<LoadableModule, 'sections' | 'symbols' | 'symbolTable'>): ModuleLayout {
+type LayoutInput = Pick<LoadableModule, 'sections' | 'symbols' | 'symbolTable'>;
+/** Keyed by the sections list, which copies of one module (another path) share. */
+const layouts = new WeakMap<object, ModuleLayout>();
+const UTF8 = new TextEncoder();
+
+export function layoutModule(module: LayoutInput): ModuleLayout {
+  let layout = layouts.get(module.sections);
+  if (layout === undefined) {
+    layout = computeLayout(module);
+    layouts.set(module.sections, layout);
+  }
+  return layout;
+}
+
+function computeLayout(module: LayoutInput): ModuleLayout {
   const placements = new Map<string, SectionPlacement>();
   const sizes = { core: 0, init: 0 };
   for (const part of ['core', 'init'] as const) {
@@ -87,7 +101,7 @@ export function layoutModule(module: Pick<LoadableModule, 'sections' | 'symbols'
   for (const symbol of module.symbols) {
     if (!coreSections.has(symbol.section)) continue;
     coreSymbols++;
-    coreStrings += new TextEncoder().encode(symbol.name).length + 1;
+    coreStrings += UTF8.encode(symbol.name).length + 1;
   }
   let core = align(sizes.core, 8) + coreSymbols * ELF64_SYM_SIZE + coreStrings + coreSymbols;
   core = pageAlign(core);

@@ -20,7 +20,7 @@ import type { EntryContext, EntryResult } from './entryPoints';
 import { ERRNO } from './errno';
 import { KERN } from './kernelLog';
 import type { KernelState, LoadedModule } from './kernelState';
-import { moduleFromKo } from './koModule';
+import { moduleFromKoCached } from './koModule';
 import { layoutModule } from './layout';
 import { modinfoValue, modinfoValues, type LoadableModule } from './loadableModule';
 import { initialValues, parseModuleArgs } from './params';
@@ -34,22 +34,6 @@ export interface LoadResult {
   /** 0 on success, else the errno init_module returns. */
   readonly errno: number;
   readonly loaded?: LoadedModule;
-}
-
-const imageCache = new WeakMap<Uint8Array, LoadableModule | ModuleImageError>();
-
-function readImage(bytes: Uint8Array, path: string): LoadableModule | ModuleImageError {
-  const cached = imageCache.get(bytes);
-  if (cached !== undefined && (cached instanceof ModuleImageError || cached.path === path)) return cached;
-  let result: LoadableModule | ModuleImageError;
-  try {
-    result = moduleFromKo(bytes, path);
-  } catch (error) {
-    if (!(error instanceof ModuleImageError)) throw error;
-    result = error;
-  }
-  imageCache.set(bytes, result);
-  return result;
 }
 
 /** check_version: false (after saying so) when the module recorded another CRC for the symbol. */
@@ -87,7 +71,7 @@ export function loadModule(kernel: KernelState, input: LoadInput, args: string):
       kernel.printk(KERN.NOTICE, 'Loading of unsigned module is rejected');
       return { errno: ERRNO.EKEYREJECTED };
     }
-    const image = readImage(input.bytes, input.path);
+    const image = moduleFromKoCached(input.bytes, input.path);
     if (image instanceof ModuleImageError) {
       kernel.printk(readModuleImageErrorLevel(image), image.kernelMessage);
       return { errno: ERRNO.ENOEXEC };

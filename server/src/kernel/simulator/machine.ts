@@ -3,9 +3,9 @@
  * (anything a scenario refers to, and /lib/modules/<release> with depmod's output). Paths are kept as
  * written; the kernel's own files (/proc, /sys) are served by procfs.ts and sysfs.ts.
  */
-import { ModuleImageError } from '../elf/moduleImage';
+import type { ModuleImageError } from '../elf/moduleImage';
 import type { KernelState } from './kernelState';
-import { moduleFromKo } from './koModule';
+import { moduleFromKoCached } from './koModule';
 import type { LoadableModule } from './loadableModule';
 
 export type DiskFile =
@@ -16,7 +16,6 @@ export type DiskFile =
 
 export class Machine {
   readonly files = new Map<string, DiskFile>();
-  private readonly parsed = new WeakMap<Uint8Array, LoadableModule | ModuleImageError>();
 
   /** The shell's working directory: relative paths are resolved against it. */
   cwd = '/';
@@ -66,17 +65,7 @@ export class Machine {
     const file = this.file(path);
     if (file === undefined || file.kind === 'text') return undefined;
     if (file.kind === 'source-module') return file.module;
-    let parsed = this.parsed.get(file.bytes);
-    if (parsed === undefined) {
-      try {
-        parsed = moduleFromKo(file.bytes, path);
-      } catch (error) {
-        if (!(error instanceof ModuleImageError)) throw error;
-        parsed = error;
-      }
-      this.parsed.set(file.bytes, parsed);
-    }
-    return parsed;
+    return moduleFromKoCached(file.bytes, this.resolve(path));
   }
 }
 

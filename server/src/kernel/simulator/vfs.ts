@@ -84,10 +84,12 @@ function moduleNode(machine: Machine, m: LoadedModule, rest: string): Node | und
     coresize: file(0o444, () => `${m.coreSize}\n`),
     initsize: file(0o444, () => `${m.initSize}\n`),
     initstate: file(0o444, () => `${m.state === 'live' ? 'live' : m.state === 'coming' ? 'coming' : 'going'}\n`),
-    refcnt: file(0o444, () => `${m.refcount}\n`),
+
     taint: file(0o444, () => `${moduleTaintLetters(m.taints)}\n`),
     uevent: file(0o200, undefined, () => 0),
   };
+  // The refcnt attribute exists with CONFIG_MODULE_UNLOAD only.
+  if (kernel.config.moduleUnload) attributes.refcnt = file(0o444, () => `${m.refcount}\n`);
   const version = modinfoValue(m.module, 'version');
   if (version !== undefined) attributes.version = file(0o444, () => `${version}\n`);
   const srcversion = modinfoValue(m.module, 'srcversion');
