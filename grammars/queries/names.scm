@@ -24,3 +24,9 @@
 
 ; Argument lists of calls: a name inside one may be a macro's argument (a member, a type).
 (call_expression arguments: (argument_list) @name.call.arguments)
+
+; Parameters: names local to the function body that follows them.
+(parameter_declaration declarator: (identifier) @name.parameter)
+(parameter_declaration declarator: (pointer_declarator declarator: (identifier) @name.parameter))
+(parameter_declaration declarator: (pointer_declarator declarator: (pointer_declarator declarator: (identifier) @name.parameter)))
+(parameter_declaration declarator: (array_declarator declarator: (identifier) @name.parameter))

@@ -9,6 +9,8 @@ import { decodeSourceBytes } from '../../server/src/kernel/analysis/sourceInput'
 import { HeaderIndex } from '../../server/src/kernel/headers/headerIndex';
 import { openKernelHeaders } from '../../server/src/kernel/headers/kernelHeaders';
 import { CParser } from '../../server/src/kernel/parsing/cParser';
+import type { KernelProfile } from '../../server/src/kernel/symbols/kernelProfile';
+import { resolveKernelProfile } from '../../server/src/kernel/symbols/resolveKernelProfile';
 import { analyzeModule, factsWithRecovery, failure } from './moduleAnalysis';
 import type { ParseReply, ParseTask, Reply, Task, TaskFailure, WorkerMessage, WorkerSetup } from './protocol';
 
@@ -42,9 +44,16 @@ async function parseFile(parser: CParser, task: ParseTask): Promise<ParseReply> 
   };
 }
 
-async function handle(parser: CParser, headers: HeaderIndex | undefined, task: Task): Promise<Reply> {
+async function handle(
+  parser: CParser,
+  headers: HeaderIndex | undefined,
+  profile: KernelProfile | undefined,
+  task: Task,
+): Promise<Reply> {
   try {
-    return task.kind === 'analyze' ? await analyzeModule(parser, headers, task) : await parseFile(parser, task);
+    return task.kind === 'analyze'
+      ? await analyzeModule(parser, headers, profile, task)
+      : await parseFile(parser, task);
   } catch (error) {
     // Not expected (both catch per file and per step); still, a reply always goes back.
     const failures = [failure(error, task.kind)];
@@ -63,11 +72,26 @@ async function main(): Promise<void> {
   const found = setup.headers === undefined ? undefined : openKernelHeaders(setup.headers);
   if (setup.headers !== undefined && found === undefined) throw new Error(`${setup.headers}: not a kernel build tree`);
   const headers = found === undefined ? undefined : new HeaderIndex(parser, found);
+  const profile = setup.symbols === undefined ? undefined : loadProfile(setup.symbols);
   // Tasks come one at a time (the pool waits for each reply), so they never overlap.
   port.on('message', (task: Task) => {
-    void handle(parser, headers, task).then((reply) => port.postMessage(reply satisfies WorkerMessage));
+    void handle(parser, headers, profile, task).then((reply) => port.postMessage(reply satisfies WorkerMessage));
   });
   port.postMessage({ kind: 'ready' } satisfies WorkerMessage);
+}
+
+/** The kernel's profile from its snapshot files, as `lkm check --symvers F --kallsyms F` reads them. */
+function loadProfile(symbols: NonNullable<WorkerSetup['symbols']>): KernelProfile {
+  const resolved = resolveKernelProfile({
+    moduleSymvers: symbols.moduleSymvers,
+    ...(symbols.systemMap !== undefined ? { kallsyms: symbols.systemMap } : {}),
+    ...(symbols.release !== undefined ? { release: symbols.release } : {}),
+    autoDetect: false,
+    bundled: false,
+  });
+  if (resolved.origin !== 'settings')
+    throw new Error(`cannot read the symbol snapshots: ${resolved.problems.join('; ')}`);
+  return resolved.profile;
 }
 
 void main();

@@ -78,12 +78,22 @@ async function main(): Promise<number> {
   const config =
     headers?.configPath === undefined ? undefined : parseKernelConfig(await fs.readFile(headers.configPath, 'utf8'));
 
+  // The kernel's own Module.symvers and System.map: what modpost and a user's profile check against.
+  const symbols = await symbolSnapshots(options.headers, options.image, image.release);
+  log(
+    symbols === undefined
+      ? 'symbols: none (no Module.symvers beside the headers): the symbol checks do not run'
+      : `symbols: ${symbols.moduleSymvers}${symbols.systemMap !== undefined ? ` and ${symbols.systemMap}` : ''}`,
+  );
   const { mapped, unmapped, unreadable } = await phase('mapping', () => mapModules(options, image, config, log));
   const pool = new WorkerPool({
     size: options.workers,
     timeoutMs: options.timeoutMs,
     recycleAfter: options.recycleAfter,
-    setup: options.headers === undefined ? {} : { headers: options.headers },
+    setup: {
+      ...(options.headers !== undefined ? { headers: options.headers } : {}),
+      ...(symbols !== undefined ? { symbols } : {}),
+    },
     script: snapshot.workerScript,
   });
   let modules: ModuleFigures | undefined;
@@ -92,7 +102,9 @@ async function main(): Promise<number> {
   try {
     if (!options.skipModules) {
       const records = await phase('modules', () => analyseModules(pool, mapped, options, log));
-      modules = await phase('scoring', () => Promise.resolve(scoreModules(records, options.source, options.seed)));
+      modules = await phase('scoring', () =>
+        Promise.resolve(scoreModules(records, options.source, options.seed, symbols !== undefined)),
+      );
       if (options.dump !== undefined) {
         const lines = await writeDetailDump(records, options.source, options.dump);
         log(`wrote ${lines} lines of detail to ${options.dump}`);
@@ -284,6 +296,7 @@ async function runSeeded(
         edits: plan.edits,
         wantCandidates: false,
         crossCheck: false,
+        ...(plan.hiddenExports !== undefined ? { hiddenExports: plan.hiddenExports } : {}),
       });
       report(++done, toRun.length);
       return { plan, outcome };
@@ -324,3 +337,21 @@ main().then(
     process.exitCode = 1;
   },
 );
+
+/** Module.symvers from the headers' build tree and System.map from the image, when both are there. */
+async function symbolSnapshots(
+  headers: string | undefined,
+  image: string,
+  release: string,
+): Promise<{ moduleSymvers: string; systemMap?: string; release: string } | undefined> {
+  if (headers === undefined) return undefined;
+  const exists = (file: string) =>
+    fs.access(file).then(
+      () => true,
+      () => false,
+    );
+  const moduleSymvers = path.join(headers, 'Module.symvers');
+  if (!(await exists(moduleSymvers))) return undefined;
+  const systemMap = path.join(image, 'boot', `System.map-${release}`);
+  return { moduleSymvers, ...((await exists(systemMap)) ? { systemMap } : {}), release };
+}

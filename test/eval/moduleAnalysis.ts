@@ -1,26 +1,23 @@
 /**
- * Analyses one Kbuild module from exactly the sources given, as ModuleWorkspace.analyze does for the
- * editor (parse, facts, `#include "x.c"` followed, header visibility, derived wrapper macros, the
- * target's .config, buildModule, checkModule), with in-memory edits for seeded defects. Every
- * exception and wasm fault is caught and reported, file by file.
- *
- * NOTE: this mirrors ModuleWorkspace.analyze step by step, because the workspace picks a file's
- * first Kbuild module itself; keep the two in step (or give the workspace an entry point that takes
- * a located module).
+ * Analyses one Kbuild module from exactly the sources given: reads and parses them (with in-memory
+ * edits for seeded defects), follows `#include "x.c"` as ModuleWorkspace does, then hands them to
+ * ModuleWorkspace.analyzeSources, the editor's own path (headers, .config, model, every check,
+ * the symbol checks when a kernel profile is given). Every exception and wasm fault is caught and
+ * reported, file by file.
  */
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { ModuleWorkspace, readFromDisk } from '../../server/src/kernel/analysis/moduleWorkspace';
 import { DEFAULT_INPUT_LIMITS, inspectSourceText } from '../../server/src/kernel/analysis/sourceInput';
-import { checkModule, NO_HEADERS_CONTEXT, type CheckContext } from '../../server/src/kernel/checks/moduleChecks';
+import { NO_HEADERS_CONTEXT, type CheckContext } from '../../server/src/kernel/checks/moduleChecks';
 import type { ModuleDiagnostic } from '../../server/src/kernel/checks/moduleDiagnostic';
 import type { HeaderIndex, HeaderVisibility } from '../../server/src/kernel/headers/headerIndex';
-import { derivedMacroCatalog } from '../../server/src/kernel/model/derivedMacroCatalog';
-import { buildModule, type KernelModule, type ModuleSource } from '../../server/src/kernel/model/kernelModule';
+import type { KernelModule, ModuleSource } from '../../server/src/kernel/model/kernelModule';
 import { extractFacts, type SourceFacts } from '../../server/src/kernel/model/sourceFacts';
 import { isWasmFault, type CParser } from '../../server/src/kernel/parsing/cParser';
 import { ParsedSource } from '../../server/src/kernel/parsing/parsedSource';
 import { LineIndex } from '../../server/src/kernel/text/lineIndex';
+import type { KernelProfile } from '../../server/src/kernel/symbols/kernelProfile';
 import type {
   AnalyzeReply,
   AnalyzeTask,
@@ -38,6 +35,7 @@ const MAX_MODULE_FILES = 64;
 export async function analyzeModule(
   parser: CParser,
   headers: HeaderIndex | undefined,
+  profile: KernelProfile | undefined,
   task: AnalyzeTask,
 ): Promise<AnalyzeReply> {
   const started = performance.now();
@@ -69,30 +67,24 @@ export async function analyzeModule(
   }
 
   let visibility: HeaderVisibility | undefined;
-  try {
-    visibility = headers?.visibility(sources);
-  } catch (error) {
-    failures.push(failure(error, 'headers'));
-    if (isWasmFault(error)) await parser.recover();
-  }
   let module: KernelModule | undefined;
-  let diagnostics: ModuleDiagnostic[] = [];
+  let diagnostics: readonly ModuleDiagnostic[] = [];
   let context: CheckContext = NO_HEADERS_CONTEXT;
   try {
-    // As ModuleWorkspace.analyze builds it.
-    context = {
-      ...NO_HEADERS_CONTEXT,
-      ...(headers?.headers.release !== undefined ? { release: headers.headers.release } : {}),
-      ...(visibility ? { knowsName: (name: string) => visibility.has(name) } : {}),
-      macroCatalog: derivedMacroCatalog(visibility, sources),
-      ...(headers?.config ? { config: headers.config } : {}),
-    };
-    const built = buildModule(task.module, sources, context.macroCatalog, context.config);
-    // Kbuild declares it a module (obj-m), so it is one, macros or not: as ModuleWorkspace does.
-    module = built.isModule ? built : { ...built, isModule: true };
-    diagnostics = checkModule(module, context);
+    // The editor's own path from here on: ModuleWorkspace.analyzeSources.
+    const hidden = new Set(task.hiddenExports ?? []);
+    const workspace = new ModuleWorkspace(parser, {
+      ...(headers !== undefined ? { headers } : {}),
+      ...(profile !== undefined ? { profile: hidden.size > 0 ? withoutExports(profile, hidden) : profile } : {}),
+    });
+    const analysis = await workspace.analyzeSources(task.module, sources, { declaredByKbuild: true });
+    visibility = analysis.headerVisibility;
+    module = analysis.module;
+    diagnostics = analysis.diagnostics;
+    context = { ...workspace.context, macroCatalog: module.catalog };
   } catch (error) {
     failures.push(failure(error, 'checks'));
+    if (isWasmFault(error)) await parser.recover();
   }
   const found = diagnostics.map(toFound);
   let candidates: AnalyzeReply['candidates'];
@@ -106,7 +98,7 @@ export async function analyzeModule(
   let crossCheck: CrossCheck | undefined;
   if (task.crossCheck && module !== undefined) {
     try {
-      crossCheck = await compareWithWorkspace(parser, headers, task, module, found);
+      crossCheck = await compareWithWorkspace(parser, headers, profile, task, module, found);
     } catch (error) {
       failures.push(failure(error, 'cross-check'));
     }
@@ -127,13 +119,17 @@ export async function analyzeModule(
 async function compareWithWorkspace(
   parser: CParser,
   headers: HeaderIndex | undefined,
+  profile: KernelProfile | undefined,
   task: AnalyzeTask,
   module: KernelModule,
   found: readonly FoundDiagnostic[],
 ): Promise<CrossCheck | undefined> {
   const first = task.sources[0];
   if (first === undefined || task.edits.length > 0) return undefined;
-  const workspace = new ModuleWorkspace(parser, headers !== undefined ? { headers } : {});
+  const workspace = new ModuleWorkspace(parser, {
+    ...(headers !== undefined ? { headers } : {}),
+    ...(profile !== undefined ? { profile } : {}),
+  });
   const analysis = await workspace.analyze(first);
   const files = (m: KernelModule) => m.sources.map((s) => s.path).join(' ');
   if (analysis.module.name !== module.name || files(analysis.module) !== files(module)) {
@@ -230,5 +226,22 @@ function factsOf(
     bytes: module.sources.reduce((sum, s) => sum + s.text.length, 0),
     headerFiles: visibility?.headers.length ?? 0,
     unresolvedIncludes: visibility?.unresolved ?? [],
+  };
+}
+
+/** The profile with some exports taken out: what a kernel that lacks them would say. */
+function withoutExports(profile: KernelProfile, hidden: ReadonlySet<string>): KernelProfile {
+  const names = profile.exportedNames().filter((n) => !hidden.has(n));
+  return {
+    ...(profile.release !== undefined ? { release: profile.release } : {}),
+    sources: profile.sources,
+    exportsKnown: profile.exportsKnown,
+    ...(profile.exportsCoverage !== undefined ? { exportsCoverage: profile.exportsCoverage } : {}),
+    addressesHidden: profile.addressesHidden,
+    hasDataSymbols: profile.hasDataSymbols,
+    counts: profile.counts,
+    exported: (name) => (hidden.has(name) ? undefined : profile.exported(name)),
+    symbol: (name) => profile.symbol(name),
+    exportedNames: () => names,
   };
 }

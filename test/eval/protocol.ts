@@ -24,6 +24,8 @@ export interface AnalyzeTask {
    * path, and compare: proves this evaluation measures what users get.
    */
   readonly crossCheck: boolean;
+  /** Names taken out of the kernel profile's exports for this task (seeded drop-export defects). */
+  readonly hiddenExports?: readonly string[];
 }
 
 export interface ParseTask {
@@ -133,6 +135,8 @@ export type Reply = AnalyzeReply | ParseReply;
 export interface WorkerSetup {
   /** The kernel build tree whose headers the analysis sees, or undefined for none. */
   readonly headers?: string;
+  /** The kernel's symbol snapshots (Module.symvers, System.map): with them the symbol checks run. */
+  readonly symbols?: { readonly moduleSymvers: string; readonly systemMap?: string; readonly release?: string };
 }
 
 /** From a worker: a reply, or the one message it sends once its parser is loaded. */

@@ -75,6 +75,15 @@ export function targetsOf(
       actual: pct(recall),
       met: recall === null ? null : recall >= 0.995,
     });
+    const symbols = modules.symbolFalseAlarms;
+    if (symbols !== undefined) {
+      targets.push({
+        what: 'undefined-symbol + symbol-not-exported false alarms per module',
+        target: '≤ 0.05',
+        actual: symbols.perModule.toFixed(3),
+        met: symbols.perModule <= 0.05,
+      });
+    }
     const crashes =
       modules.caught.exceptions + modules.caught.wasmFaults + modules.lost.timeouts + modules.lost.workerDeaths;
     targets.push({
@@ -295,6 +304,14 @@ export function markdownTable(results: EvalResults): string {
       pct(f.exports.recallWithoutGenerated),
       '',
     ]);
+    if (m.symbolFalseAlarms !== undefined) {
+      const s = m.symbolFalseAlarms;
+      rows.push([
+        '`undefined-symbol` + `symbol-not-exported` against Module.symvers + System.map: false alarms per module (diagnostics / modules)',
+        `${s.perModule.toFixed(3)} (${n(s.diagnostics)} / ${n(s.modules)})`,
+        target(results, 'undefined-symbol + symbol-not-exported false alarms per module'),
+      ]);
+    }
     const errors = m.codes.filter((c) => c.errorModules > 0);
     rows.push([
       'modules with an error-severity false alarm, by code',

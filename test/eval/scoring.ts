@@ -151,6 +151,17 @@ export interface ModuleFigures {
     readonly examples: readonly Example[];
   };
   readonly noFalseAlarmRate: number | null;
+  /**
+   * Every module of the tree links against its Module.symvers, so each undefined-symbol or
+   * symbol-not-exported diagnostic is a false alarm. Undefined when no profile was given.
+   */
+  readonly symbolFalseAlarms?: {
+    readonly diagnostics: number;
+    readonly modules: number;
+    readonly perModule: number;
+    readonly byCode: Readonly<Record<string, number>>;
+    readonly examples: readonly Example[];
+  };
   readonly truthChecks: readonly TruthCheckFigures[];
   readonly facts: FactFigures;
   readonly codes: readonly CodeFigures[];
@@ -167,7 +178,12 @@ const LISTED = 25;
 
 type Analysed = ModuleRecord & { readonly reply: AnalyzeReply };
 
-export function scoreModules(records: readonly ModuleRecord[], sourceRoot: string, seed: number): ModuleFigures {
+export function scoreModules(
+  records: readonly ModuleRecord[],
+  sourceRoot: string,
+  seed: number,
+  withProfile = false,
+): ModuleFigures {
   const relative = (file: string): string => path.relative(sourceRoot, file);
   const example = (record: ModuleRecord, diagnostic?: FoundDiagnostic, message?: string): Example => ({
     module: record.koPath,
@@ -270,6 +286,7 @@ export function scoreModules(records: readonly ModuleRecord[], sourceRoot: strin
     editorMappingExamples,
     crossCheck: crossCheckFigures(analysed),
     noFalseAlarmRate: rate(clean, analysed.length),
+    ...(withProfile ? { symbolFalseAlarms: symbolFalseAlarms(analysed, example) } : {}),
     truthChecks: [
       ...truthChecks.map(({ falseAlarmModules: _, ...figures }) => figures),
       parameterDescriptions(analysed, example),
@@ -289,6 +306,26 @@ export function scoreModules(records: readonly ModuleRecord[], sourceRoot: strin
 }
 
 type ExampleOf = (record: ModuleRecord, diagnostic?: FoundDiagnostic, message?: string) => Example;
+
+const LINK_CODES = new Set(['undefined-symbol', 'symbol-not-exported']);
+
+function symbolFalseAlarms(
+  analysed: readonly Analysed[],
+  example: ExampleOf,
+): NonNullable<ModuleFigures['symbolFalseAlarms']> {
+  const found = analysed.flatMap((r) =>
+    r.reply.diagnostics.filter((d) => LINK_CODES.has(d.code)).map((d) => ({ r, d })),
+  );
+  const byCode: Record<string, number> = {};
+  for (const { d } of found) byCode[d.code] = (byCode[d.code] ?? 0) + 1;
+  return {
+    diagnostics: found.length,
+    modules: new Set(found.map((x) => x.r)).size,
+    perModule: analysed.length === 0 ? 0 : found.length / analysed.length,
+    byCode,
+    examples: found.slice(0, LISTED).map(({ r, d }) => example(r, d)),
+  };
+}
 
 function crossCheckFigures(analysed: readonly Analysed[]): ModuleFigures['crossCheck'] {
   const checked = analysed.filter((r) => r.reply.crossCheck !== undefined);

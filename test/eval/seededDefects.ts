@@ -9,7 +9,8 @@ import type { AnalyzeReply, FoundDiagnostic, SourceEdit } from './protocol';
 import { rate, type Example, type ModuleRecord } from './scoring';
 import type { Outcome } from './workerPool';
 
-export type DefectKind = 'delete-license' | 'delete-module-exit' | 'drop-release' | 'misspell-external-call';
+export type DefectKind =
+  'delete-license' | 'delete-module-exit' | 'drop-release' | 'misspell-external-call' | 'drop-export';
 
 export interface DefectPlan {
   readonly kind: DefectKind;
@@ -18,6 +19,8 @@ export interface DefectPlan {
   /** What was done, for the examples: `dropped unregister_chrdev() at foo.c:120`. */
   readonly detail: string;
   readonly misspelt?: string;
+  /** Exports taken out of the kernel profile (drop-export). */
+  readonly hiddenExports?: readonly string[];
 }
 
 export interface DefectKindInfo {
@@ -42,6 +45,12 @@ export const DEFECT_KINDS: readonly DefectKindInfo[] = [
     kind: 'misspell-external-call',
     expect: 'undefined-symbol',
     description: 'a call in init to a symbol the .ko imports, misspelt (one letter dropped)',
+  },
+  {
+    kind: 'drop-export',
+    expect: 'undefined-symbol',
+    description:
+      'a symbol that init calls and the .ko imports, taken out of the profile’s exports (undefined-symbol or symbol-not-exported)',
   },
 ];
 
@@ -112,6 +121,16 @@ export function planDefects(
       misspelt: choice.edit.replacement,
     };
   });
+  draw('drop-export', (r, prng) => {
+    const imported = new Set(r.truth.undefinedSymbols);
+    const choice = prng.pick((candidatesOf(r)?.externalCalls ?? []).filter((c) => imported.has(c.callee)));
+    if (choice === undefined) return undefined;
+    return {
+      edits: [],
+      detail: `${choice.callee}, called at ${relative(choice.edit.path, choice.line)}, no longer exported`,
+      hiddenExports: [choice.callee],
+    };
+  });
   return { plans, eligible };
 }
 
@@ -133,6 +152,12 @@ export function detects(
     }
     case 'misspell-external-call':
       return seeded.some((d) => d.code === 'undefined-symbol' && d.message.includes(plan.misspelt ?? '\0'));
+    case 'drop-export':
+      return seeded.some(
+        (d) =>
+          (d.code === 'undefined-symbol' || d.code === 'symbol-not-exported') &&
+          d.message.startsWith(`"${plan.hiddenExports?.[0] ?? '\0'}"`),
+      );
   }
 }
 

@@ -7,17 +7,23 @@ import { DEFAULT_RESOURCE_PAIRS, ResourcePairs, parseResourcePairs } from '../ke
 import { HeaderIndex } from '../kernel/headers/headerIndex';
 import { locateKernelHeaders } from '../kernel/headers/kernelHeaders';
 import { CParser } from '../kernel/parsing/cParser';
+import { targetProfile } from '../kernel/analysis/targetProfile';
+import type { KernelProfile } from '../kernel/symbols/kernelProfile';
 import { formatJson } from './formats/jsonFormat';
 import { formatSarif } from './formats/sarifFormat';
 import { formatText } from './formats/textFormat';
 import { UsageError, type CommandIo } from './commandIo';
 
 export const CHECK_USAGE = `usage: lkm check [--format text|json|sarif] [--kernel-headers DIR | --no-kernel-headers]
+                 [--kallsyms FILE] [--symvers FILE] [--release R | --no-symbols]
                  [--resource-pairs FILE.json] [--max-file-size MB] PATH...
 
 Analyses kernel module sources (files, or folders searched for .c files), each as part of its
 Kbuild module, and prints diagnostics. Kernel headers come from --kernel-headers, else
 /lib/modules/$(uname -r)/build, else the newest /usr/src/linux-headers-*.
+The symbols modules link against come from --kallsyms (a /proc/kallsyms or System.map snapshot)
+and --symvers (a Module.symvers), else the headers' Module.symvers, else the running kernel's,
+else the bundled Linux 6.1 profile; --no-symbols skips the symbol checks.
 Exit status: 1 when any error is reported, 0 otherwise, 2 on bad usage.`;
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -48,10 +54,12 @@ export async function runCheck(argv: readonly string[], io: CommandIo): Promise<
     if (found !== undefined) headers = new HeaderIndex(parser, found);
   }
   const resourcePairs = readResourcePairs(values['resource-pairs']);
+  const profile = values['no-symbols'] === true ? undefined : symbolProfile(values, headers, io);
   const reports = await checkPaths(parser, positionals, {
     limits: inputLimits(maxFileSizeMb),
     context: { ...NO_HEADERS_CONTEXT, resourcePairs },
     ...(headers ? { headers } : {}),
+    ...(profile ? { profile } : {}),
     onLimitation: (message) => io.stderr(`lkm check: note: ${message}\n`),
   });
   io.stdout(render(format, reports, io.cwd));
@@ -78,9 +86,36 @@ function parseCheckArgumentsUnchecked(argv: readonly string[]) {
       'kernel-headers': { type: 'string' },
       'no-kernel-headers': { type: 'boolean' },
       'resource-pairs': { type: 'string' },
+      kallsyms: { type: 'string' },
+      symvers: { type: 'string' },
+      release: { type: 'string' },
+      'no-symbols': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+/**
+ * The kernel profile from --kallsyms/--symvers/--release, else found as the server finds it. A file
+ * the user named that cannot be read is a usage error: checking against another kernel would mislead.
+ */
+function symbolProfile(
+  values: ReturnType<typeof parseCheckArgumentsUnchecked>['values'],
+  headers: HeaderIndex | undefined,
+  io: CommandIo,
+): KernelProfile | undefined {
+  const resolved = targetProfile({
+    ...(values.kallsyms !== undefined ? { kallsyms: values.kallsyms } : {}),
+    ...(values.symvers !== undefined ? { moduleSymvers: values.symvers } : {}),
+    ...(values.release !== undefined ? { release: values.release } : {}),
+    ...(headers ? { headers: headers.headers } : {}),
+  });
+  const named = values.kallsyms !== undefined || values.symvers !== undefined;
+  if (named && resolved.origin !== 'settings') throw new UsageError(resolved.problems.join('; '));
+  for (const problem of resolved.problems) io.stderr(`lkm check: note: ${problem}\n`);
+  if (resolved.origin === 'none') return undefined;
+  io.stderr(`lkm check: symbols: ${resolved.description}\n`);
+  return resolved.profile;
 }
 
 /** `--resource-pairs FILE`: a JSON list like the setting lkm.resourcePairs. */

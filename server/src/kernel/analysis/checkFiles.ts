@@ -5,7 +5,9 @@ import { isWasmFault, type CParser } from '../parsing/cParser';
 import type { CheckContext } from '../checks/moduleChecks';
 import type { HeaderIndex } from '../headers/headerIndex';
 import { analysisFailed } from './analysisFailed';
-import { ModuleWorkspace } from './moduleWorkspace';
+import { ModuleWorkspace, readFromDisk } from './moduleWorkspace';
+import { WorkspaceExportIndex } from './workspaceExports';
+import type { KernelProfile } from '../symbols/kernelProfile';
 import {
   DEFAULT_INPUT_LIMITS,
   decodeSourceBytes,
@@ -24,6 +26,8 @@ export interface CheckOptions {
   readonly limits?: InputLimits;
   readonly context?: CheckContext;
   readonly headers?: HeaderIndex;
+  /** The target kernel's symbols: with them the symbol checks run. */
+  readonly profile?: KernelProfile;
   /** Told once per distinct limitation of the analysis (no headers, missing includes). */
   readonly onLimitation?: (message: string) => void;
 }
@@ -41,11 +45,18 @@ export async function checkPaths(
   paths: readonly string[],
   options: CheckOptions = {},
 ): Promise<FileReport[]> {
-  const { context, headers } = options;
+  const { context, headers, profile } = options;
   const workspace = new ModuleWorkspace(parser, {
     limits: options.limits ?? DEFAULT_INPUT_LIMITS,
     ...(context ? { context } : {}),
     ...(headers ? { headers } : {}),
+    ...(profile ? { profile } : {}),
+  });
+  // The modules named together may export to each other (provider and consumer).
+  const roots = [...new Set(paths.map((p) => path.resolve(p)).map((p) => (C_SOURCE.test(p) ? path.dirname(p) : p)))];
+  workspace.exportIndex = new WorkspaceExportIndex(roots, {
+    moduleOf: (file) => workspace.moduleNameOf(file),
+    readText: readFromDisk,
   });
   const told = new Set<string>();
   const tell = (message: string): void => {

@@ -144,7 +144,26 @@ export class ModuleWorkspace {
       if (source !== undefined) sources.push(source);
     }
     await this.addIncludedSources(sources);
-    const ordered = sortedLike(sources, files);
+    const name = kbuild?.objectName ?? path.basename(filePath).replace(/\.[ch]$/, '');
+    return this.analyzeSources(name, sortedLike(sources, files), {
+      ...(kbuild ? { kbuild, unreadMembers: kbuild.members.length > kbuild.sources.length } : {}),
+    });
+  }
+
+  /**
+   * Analyses a module made of exactly these sources (after `#include "x.c"` is followed): header
+   * visibility, derived wrapper macros, the target's .config, the model, and every check. The
+   * evaluation calls this with the sources Kbuild names, so it measures the editor's own path.
+   */
+  async analyzeSources(
+    name: string,
+    ordered: readonly ModuleSource[],
+    origin: {
+      readonly kbuild?: LocatedModule;
+      readonly declaredByKbuild?: boolean;
+      readonly unreadMembers?: boolean;
+    } = {},
+  ): Promise<ModuleAnalysis> {
     const visibility = this.headers?.visibility(ordered);
     const context: CheckContext = {
       ...this.context,
@@ -163,11 +182,12 @@ export class ModuleWorkspace {
         : {}),
       ...(this.profile ? { symbols: await this.symbolScope(this.profile) } : {}),
     };
-    const name = kbuild?.objectName ?? path.basename(filePath).replace(/\.[ch]$/, '');
     const built = buildModule(name, ordered, context.macroCatalog, context.config);
     // Kbuild says it is a module (obj-m): so it is, even with no module macro at all (a library of exports).
-    const unread = kbuild !== undefined && kbuild.members.length > kbuild.sources.length;
-    const module = kbuild ? { ...built, isModule: true, ...(unread ? { hasUnreadMembers: true } : {}) } : built;
+    const kbuildDeclared = origin.kbuild !== undefined || origin.declaredByKbuild === true;
+    const module = kbuildDeclared
+      ? { ...built, isModule: true, ...(origin.unreadMembers === true ? { hasUnreadMembers: true } : {}) }
+      : built;
     const limitations =
       this.headers === undefined
         ? [
@@ -181,7 +201,7 @@ export class ModuleWorkspace {
     return {
       module,
       limitations,
-      ...(kbuild ? { kbuild } : {}),
+      ...(origin.kbuild ? { kbuild: origin.kbuild } : {}),
       diagnostics: checkModule(module, context),
       ...(visibility ? { headerVisibility: visibility } : {}),
       ...(context.symbols ? { symbols: context.symbols } : {}),

@@ -6,6 +6,7 @@ import { kernelMessage, type Diagnostic, type Fix } from './diagnostic';
 import { isGplCompatible } from './licenses';
 import type { ModuleDiagnostic } from './moduleDiagnostic';
 import { suggestNames } from './nameSuggestions';
+import { isUserspaceCall } from './userspaceApiChecks';
 
 /** An export of another module in the workspace, read from its sources. */
 export interface WorkspaceExport {
@@ -103,7 +104,8 @@ function ownerOf(provider: ExportedSymbol | WorkspaceExport): string {
 
 /** undefined-symbol or symbol-not-exported, on the certain uses of a name nothing exports. */
 function unresolved(module: KernelModule, reference: SymbolReference, scope: SymbolScope): ModuleDiagnostic[] {
-  if (!reference.certain) return [];
+  // userspace-api says it better: printf is undefined because kernel code has no C library.
+  if (!reference.certain || isUserspaceCall(reference.name)) return [];
   const { profile } = scope;
   const known = profile.symbol(reference.name);
   const global = known !== undefined && known.type === known.type.toUpperCase();
@@ -173,16 +175,20 @@ function duplicateExports(module: KernelModule, scope: SymbolScope): ModuleDiagn
     if (previous === undefined) continue;
     const owner = kernel ? (kernel.owner === 'vmlinux' ? 'kernel' : kernel.owner) : other!.module;
     const argument = exported.invocation.args[0]!;
+    // Against the kernel it always fails; against another workspace module only when both are loaded.
+    const explanation = kernel
+      ? `the loader refuses the module ("exports duplicate symbol ${exported.name} (owned by ${owner})"): rename the symbol, or stop exporting it.`
+      : `${owner}, another module of this workspace, exports it too: whichever loads second is refused ("exports duplicate symbol ${exported.name} (owned by ${owner})").`;
     found.push({
       path: exported.source.path,
       diagnostic: {
         range: exported.source.lines.rangeOf(argument.start, argument.end),
-        severity: 'error',
+        severity: kernel ? 'error' : 'warning',
         code: 'duplicate-export',
         source: 'lkm',
         message: kernelMessage(
           `${module.name}: '${exported.name}' exported twice. Previous export was in ${previous}`,
-          `the loader refuses the module ("exports duplicate symbol ${exported.name} (owned by ${owner})"): rename the symbol, or stop exporting it.`,
+          explanation,
         ),
       },
     });

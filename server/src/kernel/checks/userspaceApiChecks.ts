@@ -53,6 +53,11 @@ const USERSPACE_CALLS: ReadonlyMap<string, Replacement> = new Map(
   } satisfies Record<string, Replacement>),
 );
 
+/** Whether userspace-api speaks for this name (the symbol checks then leave it alone). */
+export function isUserspaceCall(name: string): boolean {
+  return USERSPACE_CALLS.has(name);
+}
+
 /**
  * modpost: `"printf" [mod.ko] undefined!`. Only calls the module does not define itself, and that
  * no visible header defines as a macro or inline, are reported.

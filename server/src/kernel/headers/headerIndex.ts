@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { readFileScope } from '../model/fileScope';
+import { readFileScope, type PreprocessorBranch } from '../model/fileScope';
+import { compiledUnder } from '../model/preprocessorConditions';
 import type { ModuleSource } from '../model/kernelModule';
 import { findFunctionShapes, findPreprocessorFacts, type IncludeDirective } from '../model/sourceFacts';
 import type { CParser } from '../parsing/cParser';
@@ -210,9 +211,9 @@ export class HeaderIndex {
       const { tree } = parsed;
       const names = new Map<string, number>();
       const positions = new Map<string, number>();
+      const found: { name: string; kind: number; offset: number }[] = [];
       const add = (name: string, kind: number, offset: number): void => {
-        names.set(name, (names.get(name) ?? 0) | kind);
-        if (!positions.has(name)) positions.set(name, offset);
+        found.push({ name, kind, offset });
       };
       const macros = new Map<string, MacroBody[]>();
       const pastedPrefixes = new Set<string>();
@@ -238,6 +239,14 @@ export class HeaderIndex {
       for (const capture of this.parser.query('enumerators').captures(tree.rootNode)) {
         add(text.slice(capture.node.startIndex, capture.node.endIndex), NameKind.enumerator, capture.node.startIndex);
       }
+      // What sits in a branch the target's .config leaves out is not visible (a CONFIG_DEBUG_FS=y
+      // kernel links debugfs_create_dir; the `static inline` stub of its #else is not there).
+      const compiled = compiledOffsets(scope.branches, this.config);
+      for (const entry of found.sort((a, b) => a.offset - b.offset)) {
+        if (compiled(entry.offset) === false) continue;
+        names.set(entry.name, (names.get(entry.name) ?? 0) | entry.kind);
+        if (!positions.has(entry.name)) positions.set(entry.name, entry.offset);
+      }
       return { names, positions, pastedPrefixes, pastedSuffixes, macros, includes };
     } finally {
       parsed.dispose();
@@ -260,4 +269,34 @@ function collectPastedStems(
   const isStem = (word: string): boolean => word.length >= 3 && !parameters.includes(word) && word !== '__VA_ARGS__';
   for (const match of body.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*##/g)) if (isStem(match[1]!)) prefixes.add(match[1]!);
   for (const match of body.matchAll(/##\s*([A-Za-z0-9_]+)/g)) if (isStem(match[1]!)) suffixes.add(match[1]!);
+}
+
+/**
+ * For offsets asked in increasing order: whether the code there is compiled under `config`
+ * (false only when some enclosing branch is certainly not taken). Each branch is judged once.
+ */
+function compiledOffsets(
+  branches: readonly PreprocessorBranch[],
+  config: KernelConfig | undefined,
+): (offset: number) => boolean | undefined {
+  if (branches.length === 0) return () => true;
+  const taken = branches.map((branch) => compiledUnder([branch], branches, config));
+  const order = branches.map((_, i) => i).sort((a, b) => branches[a]!.start - branches[b]!.start);
+  const open: number[] = [];
+  let next = 0;
+  return (offset) => {
+    while (next < order.length && branches[order[next]!]!.start <= offset) {
+      const index = order[next++]!;
+      while (open.length > 0 && branches[open[open.length - 1]!]!.end <= branches[index]!.start) open.pop();
+      open.push(index);
+    }
+    let result: boolean | undefined = true;
+    for (const index of open) {
+      const branch = branches[index]!;
+      if (branch.start > offset || offset >= branch.end) continue;
+      if (taken[index] === false) return false;
+      if (taken[index] === undefined) result = undefined;
+    }
+    return result;
+  };
 }

@@ -219,11 +219,16 @@ function readNameUses(
   const role = new Map<number, { declared: boolean; callee: boolean; preprocessor: boolean; end: number }>();
   const preprocessorScopes: Span[] = [];
   const argumentLists: Span[] = [];
+  const parameters: { name: string; at: number }[] = [];
   const enumerators: NameUse[] = [];
   const captures: QueryCapture[] = parser.captures('names', tree.rootNode, within);
   for (const { name, node } of captures) {
     if (name === 'name.preprocessor.scope') {
       preprocessorScopes.push({ start: node.startIndex, end: node.endIndex });
+      continue;
+    }
+    if (name === 'name.parameter') {
+      parameters.push({ name: text.slice(node.startIndex, node.endIndex), at: node.startIndex });
       continue;
     }
     if (name === 'name.call.arguments') {
@@ -251,6 +256,11 @@ function readNameUses(
   }
   const uses = bodies.map((): NameUse[] => []);
   const locals = bodies.map(() => new Set<string>());
+  // A parameter belongs to the body that follows its declarator.
+  for (const parameter of parameters) {
+    const index = firstSpanAfter(bodies, parameter.at);
+    if (index !== -1) locals[index]!.add(parameter.name);
+  }
   const fileScopeUses: NameUse[] = [];
   const candidates: { name: string; start: number; end: number; callee: boolean }[] = [];
   preprocessorScopes.sort((a, b) => a.start - b.start);
@@ -311,6 +321,18 @@ function calleeBefore(text: string, listStart: number): string {
   let start = end;
   while (start > 0 && /[A-Za-z0-9_]/.test(text[start - 1]!)) start--;
   return text.slice(start, end);
+}
+
+/** Index of the first span (sorted, disjoint) starting after `offset`, or -1. */
+function firstSpanAfter(spans: readonly Span[], offset: number): number {
+  let low = 0;
+  let high = spans.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (spans[mid]!.start <= offset) low = mid + 1;
+    else high = mid;
+  }
+  return low < spans.length ? low : -1;
 }
 
 /** Index of the span (sorted, disjoint) that contains `offset`, or -1. */
