@@ -23,6 +23,17 @@ describe('simulator: the loader, check by check in 6.1 order', () => {
     assert.equal(machine.kernel.taintValue(), 12288);
   });
 
+  it("an in-tree, signed module (like Debian's e1000) taints nothing: no letters in /proc/modules, an empty taint file", () => {
+    const machine = testMachine();
+    const hello = moduleFromKo(ko('hello'), '/lib/modules/6.1.0-56-amd64/kernel/hello.ko');
+    const intree = { ...hello, signed: true, modinfo: [...hello.modinfo, { key: 'intree', value: 'Y' }] };
+    assert.equal(loadModule(machine.kernel, moduleInput(intree), '').errno, 0);
+    assert.deepEqual(dmesg(machine), []);
+    assert.equal(procModules(machine.kernel), 'hello 16384 0 - Live 0xffffffffc0201000\n');
+    assert.equal(sh(machine, 'cat /sys/module/hello/taint').stdout, '\n');
+    assert.equal(sh(machine, 'cat /proc/sys/kernel/tainted').stdout, '0\n');
+  });
+
   it('an empty file is EINVAL with nothing logged (kernel_read_file)', () => {
     const machine = testMachine();
     assert.equal(loadModule(machine.kernel, image('empty', new Uint8Array(0)), '').errno, ERRNO.EINVAL);

@@ -230,8 +230,17 @@ function sourceParameter(module: KernelModule, p: KernelModule['parameters'][num
     const initial = Array.from({ length: Math.min(count, max) }, (_, i) => literal(items[i], type) ?? '0');
     return { ...base, type, array: { max, count: Math.min(count, max) }, initial };
   }
-  const value = literal(initializer, type);
+  // A static variable without an initializer is zero.
+  const value = declaration !== null && initializer === undefined ? zero(type) : literal(initializer, type);
   return { ...base, type, initial: value === undefined ? [] : [value] };
+}
+
+function zero(type: ParameterType): string | undefined {
+  if (type === 'bool' || type === 'bint') return 'N';
+  if (type === 'invbool') return 'Y';
+  if (type === 'charp') return '(null)';
+  if (type === 'hexint') return '00000000';
+  return type === 'unknown' ? undefined : '0';
 }
 
 function escape(text: string): string {
