@@ -270,6 +270,29 @@ describe('simulator: the loader, check by check in 6.1 order', () => {
     assert.match(procModules(machine.kernel), /^hello 16384 0 - Live 0xffffffffc0206000/);
   });
 
+  it("init code sees its parameters and calls another module's export through the exporter's runner", () => {
+    const machine = testMachine({
+      runner: new ScriptedEntryPointRunner({
+        provider: { functions: { prov_add: ([a, b]) => ({ value: a! + b!, printk: [] }) } },
+        consumer: {
+          init: {
+            run: (ctx) => {
+              const sum = ctx.callExport('prov_add', [2, 3])?.value;
+              return { printk: [{ level: 6, text: `consumer: prov_add(2,3)=${sum}` }] };
+            },
+          },
+        },
+        params: {
+          init: { run: (ctx) => ({ printk: [{ level: 6, text: `params: count=${ctx.parameter('count')?.join()}` }] }) },
+        },
+      }),
+    });
+    sh(machine, 'insmod /mods/provider.ko');
+    sh(machine, 'insmod /mods/consumer.ko');
+    sh(machine, 'insmod /mods/params.ko count=0x20');
+    assert.deepEqual(dmesg(machine).slice(2), ['<6>consumer: prov_add(2,3)=5', '<6>params: count=32']);
+  });
+
   it('init returning a positive value: two do_init_module warnings, and the module is live', () => {
     const machine = testMachine({ runner: new ScriptedEntryPointRunner({ hello: { init: { returns: 5 } } }) });
     assert.equal(loadModule(machine.kernel, image('hello'), '').errno, 0);

@@ -93,3 +93,35 @@ describe('simulator: save and restore', () => {
     assert.doesNotThrow(() => JSON.parse(readFileSync(state, 'utf8')) as unknown);
   });
 });
+
+describe('simulator: lkm sim', () => {
+  const run = async (args: string[], cwd: string) => {
+    let stdout = '';
+    let stderr = '';
+    const status = await main(['sim', ...args], { cwd, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    return { status, stdout, stderr };
+  };
+
+  it('--help, bad options (exit 2), --release, --tools busybox; a .ko finds its sources beside it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lkm-sim-'));
+    writeFileSync(path.join(dir, 'hello.ko'), readFileSync(path.join(FIXTURES, 'ko/hello.ko')));
+    writeFileSync(path.join(dir, 'hello.c'), readFileSync(path.resolve(FIXTURES, '../../samples/hello/hello.c')));
+    writeFileSync(path.join(dir, 's.scenario'), 'uname -r\ninsmod hello.ko\ninsmod hello.ko\n');
+    const symvers = ['--symvers', path.join(FIXTURES, 'simulator/vmlinux.symvers')];
+    assert.match((await run(['--help'], dir)).stdout, /^usage: lkm sim SCENARIO/);
+    assert.equal((await run(['s.scenario', '--tools', 'zsh'], dir)).status, 2);
+    const other = await run(['s.scenario', '--release', '6.1.0-99-amd64', ...symvers], dir);
+    assert.match(
+      other.stdout,
+      /^\$ uname -r\n--- stdout:\n6\.1\.0-99-amd64\n\[exit=0\]\n\$ insmod hello.ko\n\[exit=0\]\n/,
+    );
+    const busybox = await run(['s.scenario', '--tools', 'busybox', ...symvers], dir);
+    assert.match(busybox.stdout, /insmod: can't insert 'hello.ko': File exists\n\[exit=17\]\n$/);
+    const withState = await run(['s.scenario', ...symvers, '--state', 'state.json'], dir);
+    assert.equal(withState.status, 0);
+    const saved = JSON.parse(readFileSync(path.join(dir, 'state.json'), 'utf8')) as {
+      modules: { module: { sourceDir?: string } }[];
+    };
+    assert.equal(saved.modules[0]?.module.sourceDir, dir);
+  });
+});

@@ -42,6 +42,28 @@ describe('simulator: delete_module in 6.1 order', () => {
     assert.equal(machine.kernel.taintValue(), 12288 + 8);
   });
 
+  it('while exit runs the module is Unloading in /proc/modules, with "-" after its taint letters, and "going" in sysfs', () => {
+    let during = '';
+    let state = '';
+    const machine = testMachine({
+      runner: new ScriptedEntryPointRunner({
+        hello: {
+          exit: {
+            run: () => {
+              during = sh(machine, 'cat /proc/modules').stdout;
+              state = sh(machine, 'cat /sys/module/hello/initstate').stdout;
+              return {};
+            },
+          },
+        },
+      }),
+    });
+    sh(machine, 'insmod /mods/hello.ko');
+    sh(machine, 'rmmod hello');
+    assert.equal(during, 'hello 16384 0 - Unloading 0xffffffffc0201000 (OE-)\n');
+    assert.equal(state, 'going\n');
+  });
+
   it('exit without init (noinit) unloads normally', () => {
     const machine = testMachine();
     sh(machine, 'insmod /mods/noinit.ko');

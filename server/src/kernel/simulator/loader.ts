@@ -27,7 +27,7 @@ import { initialValues, parseModuleArgs } from './params';
 import { licenseIsGplCompatible, TAINT } from './taint';
 
 export type LoadInput =
-  | { readonly kind: 'image'; readonly bytes: Uint8Array; readonly path: string }
+  | { readonly kind: 'image'; readonly bytes: Uint8Array; readonly path: string; readonly sourceDir?: string }
   | { readonly kind: 'module'; readonly module: LoadableModule };
 
 export interface LoadResult {
@@ -76,7 +76,7 @@ export function loadModule(kernel: KernelState, input: LoadInput, args: string):
       kernel.printk(readModuleImageErrorLevel(image), image.kernelMessage);
       return { errno: ERRNO.ENOEXEC };
     }
-    module = image;
+    module = input.sourceDir === undefined ? image : { ...image, sourceDir: input.sourceDir };
   } else {
     module = input.module;
     if (kernel.config.sigForce && !module.signed) {

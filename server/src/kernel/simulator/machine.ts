@@ -9,7 +9,8 @@ import { moduleFromKoCached } from './koModule';
 import type { LoadableModule } from './loadableModule';
 
 export type DiskFile =
-  | { readonly kind: 'bytes'; readonly bytes: Uint8Array }
+  /** A file's bytes; for a .ko, the folder of its sources when they were found beside it. */
+  | { readonly kind: 'bytes'; readonly bytes: Uint8Array; readonly sourceDir?: string }
   /** A module given as sources: it stands for the .ko kbuild would make of them. */
   | { readonly kind: 'source-module'; readonly module: LoadableModule }
   | { readonly kind: 'text'; readonly text: string };
@@ -65,7 +66,8 @@ export class Machine {
     const file = this.file(path);
     if (file === undefined || file.kind === 'text') return undefined;
     if (file.kind === 'source-module') return file.module;
-    return moduleFromKoCached(file.bytes, this.resolve(path));
+    const module = moduleFromKoCached(file.bytes, this.resolve(path));
+    return file.sourceDir === undefined || !('modinfo' in module) ? module : { ...module, sourceDir: file.sourceDir };
   }
 }
 

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { runDepmod } from './depmod';
 import type { Machine } from './machine';
 import { runCommand, splitWords, type ToolSet } from './shell';
-import type { SourceModuleLoader } from './sourceLoader';
+import { sourcesBeside, type SourceModuleLoader } from './sourceLoader';
 import type { ToolOutput } from './toolSupport';
 
 export interface ScenarioLine {
@@ -106,7 +106,8 @@ export async function prepareScenario(
       const stat = await fs.stat(host).catch(() => undefined);
       if (stat === undefined) continue;
       if (stat.isFile()) {
-        machine.writeFile(key, { kind: 'bytes', bytes: await fs.readFile(host) });
+        const sourceDir = host.endsWith('.ko') ? await sourcesBeside(host, path.basename(host, '.ko')) : undefined;
+        machine.writeFile(key, { kind: 'bytes', bytes: await fs.readFile(host), ...(sourceDir ? { sourceDir } : {}) });
       } else if (stat.isDirectory() && sources !== undefined) {
         const modules = await sources.modulesIn(host);
         if (modules.length > 0) {
@@ -132,7 +133,12 @@ async function installModules(
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(modulesDir, entry.name);
     if (entry.isFile() && entry.name.endsWith('.ko')) {
-      machine.writeFile(`${extra}/${entry.name}`, { kind: 'bytes', bytes: await fs.readFile(full) });
+      const sourceDir = await sourcesBeside(full, entry.name.slice(0, -3));
+      machine.writeFile(`${extra}/${entry.name}`, {
+        kind: 'bytes',
+        bytes: await fs.readFile(full),
+        ...(sourceDir ? { sourceDir } : {}),
+      });
     } else if (entry.isDirectory()) {
       if (sources === undefined) {
         notes.push(`modules/${entry.name}: source folders need the C parser; not installed`);

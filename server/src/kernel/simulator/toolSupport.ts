@@ -29,8 +29,13 @@ export function loadInputOf(machine: Machine, path: string): LoadInput | undefin
   const file = machine.file(path);
   if (file === undefined) return undefined;
   if (file.kind === 'source-module') return { kind: 'module', module: file.module };
-  const bytes = file.kind === 'bytes' ? file.bytes : new TextEncoder().encode(file.text);
-  return { kind: 'image', bytes, path };
+  if (file.kind === 'text') return { kind: 'image', bytes: new TextEncoder().encode(file.text), path };
+  return {
+    kind: 'image',
+    bytes: file.bytes,
+    path,
+    ...(file.sourceDir !== undefined ? { sourceDir: file.sourceDir } : {}),
+  };
 }
 
 export function fileSize(machine: Machine, path: string): number {
