@@ -75,8 +75,9 @@ export function kmodRmmod(machine: Machine, argv: readonly string[]): ToolOutput
   }
   let failures = 0;
   for (const arg of names) {
-    // A path that exists names the module after its file; anything else is a module name.
-    const name = machine.file(arg) !== undefined ? normalizeModuleName(arg) : arg;
+    // A path that exists names the module after its file; a name is normalized (modname_normalize:
+    // `-` is `_`, and it ends at the first `.`).
+    const name = normalizeModuleName(arg);
     if (!force) {
       if (!isLoaded(machine, name)) {
         o.err(`rmmod: ERROR: Module ${name} is not currently loaded\n`);
