@@ -32,6 +32,13 @@ const loaded = new Map<string, BundledProfile>();
 export function loadBundledProfile(file: string = bundledProfilePath()): BundledProfile {
   const cached = loaded.get(file);
   if (cached !== undefined) return cached;
+  const bundled = readBundledProfile(file);
+  loaded.set(file, bundled);
+  return bundled;
+}
+
+/** Reads a bundled profile file afresh, without the cache (loadBundledProfile is the one to use). */
+export function readBundledProfile(file: string): BundledProfile {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -57,7 +64,5 @@ export function loadBundledProfile(file: string = bundledProfilePath()): Bundled
     symbols,
     hasDataSymbols: header.hasDataSymbols,
   });
-  const bundled = { profile, header };
-  loaded.set(file, bundled);
-  return bundled;
+  return { profile, header };
 }

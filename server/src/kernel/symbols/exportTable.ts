@@ -43,6 +43,8 @@ export class ExportTable {
   /** Namespaces by index; index 0 is "no namespace". */
   readonly namespaces: string[] = [''];
   private readonly namespaceIds = new Map<string, number>([['', 0]]);
+  private lastOwnerPath: string | undefined;
+  private lastOwner = 0;
   private gplOnlyCount = 0;
   private namespacedCount = 0;
 
@@ -64,25 +66,47 @@ export class ExportTable {
 
   /** Adds an export; false (and nothing added) when the name is already exported, or the table is full. */
   add(entry: ExportEntry): boolean {
-    if (this.byName.has(entry.name)) return false;
-    const owner = this.id(this.ownerIds, this.ownerPaths, entry.ownerPath);
-    const namespace = this.id(this.namespaceIds, this.namespaces, entry.namespace ?? '');
-    if (owner === undefined || namespace === undefined) return false;
-    if (owner === this.owners.length) this.owners.push(ownerName(entry.ownerPath));
+    return this.addFields(
+      entry.name,
+      entry.ownerPath,
+      entry.gplOnly,
+      entry.gplOnlyKnown !== false,
+      entry.namespace ?? '',
+      entry.crc ?? -1,
+    );
+  }
+
+  /**
+   * add() without an object per export, for the readers: `namespace` '' for none, `crc` -1 for none.
+   * Module.symvers lists each owner's exports together, so the last owner is remembered.
+   */
+  addFields(
+    name: string,
+    ownerPath: string,
+    gplOnly: boolean,
+    gplKnown: boolean,
+    namespace: string,
+    crc: number,
+  ): boolean {
+    if (this.byName.get(name) !== undefined) return false;
+    const owner =
+      ownerPath === this.lastOwnerPath ? this.lastOwner : this.id(this.ownerIds, this.ownerPaths, ownerPath);
+    const namespaceId = namespace === '' ? 0 : this.id(this.namespaceIds, this.namespaces, namespace);
+    if (owner === undefined || namespaceId === undefined) return false;
+    if (owner === this.owners.length) this.owners.push(ownerName(ownerPath));
+    this.lastOwnerPath = ownerPath;
+    this.lastOwner = owner;
     const index = this.names.length;
     if (index === this.crcs.length) this.grow();
-    this.names.push(entry.name);
-    this.byName.set(entry.name, index);
-    this.crcs[index] = entry.crc ?? 0;
-    const gplKnown = entry.gplOnlyKnown !== false;
-    this.flags[index] =
-      (entry.gplOnly && gplKnown ? GPL_ONLY : 0) |
-      (entry.crc !== undefined ? HAS_CRC : 0) |
-      (gplKnown ? 0 : GPL_UNKNOWN);
+    this.names.push(name);
+    this.byName.set(name, index);
+    const gpl = gplOnly && gplKnown;
+    this.crcs[index] = crc < 0 ? 0 : crc;
+    this.flags[index] = (gpl ? GPL_ONLY : 0) | (crc >= 0 ? HAS_CRC : 0) | (gplKnown ? 0 : GPL_UNKNOWN);
     this.ownerOf[index] = owner;
-    this.namespaceOf[index] = namespace;
-    if (entry.gplOnly && gplKnown) this.gplOnlyCount++;
-    if (namespace !== 0) this.namespacedCount++;
+    this.namespaceOf[index] = namespaceId;
+    if (gpl) this.gplOnlyCount++;
+    if (namespaceId !== 0) this.namespacedCount++;
     return true;
   }
 

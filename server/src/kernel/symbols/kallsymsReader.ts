@@ -32,6 +32,9 @@ export interface SymbolSnapshot {
   readonly warnings: string[];
 }
 
+/** Module-level copies: imported bindings are getters when the sources run unbundled (tsx), too slow per character. */
+const HASH_OFFSET = FNV_OFFSET;
+const HASH_PRIME = FNV_PRIME;
 /* Character codes the parser compares against. */
 const CH_TAB = 9;
 const CH_SPACE = 32;
@@ -43,6 +46,7 @@ const CH_UPPER_F = 70;
 const CH_UPPER_Z = 90;
 const CH_OPEN_BRACKET = 91;
 const CH_CLOSE_BRACKET = 93;
+const CH_UNDERSCORE = 95;
 const CH_LOWER_A = 97;
 const CH_LOWER_F = 102;
 const CH_LOWER_Z = 122;
@@ -124,11 +128,11 @@ export function readKallsyms(input: SnapshotInput, kind: 'kallsyms' | 'system-ma
       // The name, hashed as it is scanned (the table's key), up to the end or a tab.
       const nameStart = i + 3;
       let nameEnd = nameStart;
-      let hash = FNV_OFFSET;
+      let hash = HASH_OFFSET;
       for (; nameEnd < end; nameEnd++) {
         const code = text.charCodeAt(nameEnd);
         if (code < CH_BANG || code > CH_TILDE) break;
-        hash = Math.imul(hash ^ code, FNV_PRIME);
+        hash = Math.imul(hash ^ code, HASH_PRIME);
       }
       if (nameEnd === nameStart) {
         warnings.badLine(lineNumber, () => describeBadLine(text, start, end, 'a symbol name after the type letter'));
@@ -165,7 +169,13 @@ export function readKallsyms(input: SnapshotInput, kind: 'kallsyms' | 'system-ma
       const index = symbols.add(chunkIndex, nameStart, nameEnd, hash, type, high, low, module);
       if (high !== 0 || low !== 0) nonZeroAddresses++;
       if (isDataType(type)) dataSymbols++;
-      if (nameEnd - nameStart > KSYMTAB.length && text.startsWith(KSYMTAB, nameStart)) ksymtab.push(index);
+      if (
+        text.charCodeAt(nameStart) === CH_UNDERSCORE &&
+        nameEnd - nameStart > KSYMTAB.length &&
+        text.startsWith(KSYMTAB, nameStart)
+      ) {
+        ksymtab.push(index);
+      }
       return true;
     },
   });

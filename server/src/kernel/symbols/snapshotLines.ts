@@ -25,6 +25,8 @@ export interface LineVisitor {
   chunk?(text: string): void;
 }
 
+let chunkBuffer: Buffer | undefined;
+
 type ReadInto = (buffer: Buffer, offset: number, length: number) => number;
 
 /** Runs `use` with a chunk reader over the input; the file is closed afterwards. Unreadable → SnapshotError. */
@@ -84,7 +86,9 @@ export function readHead(input: SnapshotInput, length: number): Buffer {
  */
 export function scanLines(input: SnapshotInput, visitor: LineVisitor): number {
   return withReader(input, (read) => {
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    // One buffer for every read: reads are synchronous and never nested, and a fresh 4 MB per
+    // file would only be garbage for the collector.
+    const buffer = (chunkBuffer ??= Buffer.allocUnsafe(CHUNK_BYTES));
     let filled = 0;
     let lineNumber = 0;
     /** Inside a line already reported too long: drop bytes up to its newline. */
