@@ -12,6 +12,8 @@ import { runScenarioFile } from '../kernel/simulator/scenarioRunner';
 import { restoreMachine, serializeMachine, SimulatorStateError } from '../kernel/simulator/persistence';
 import type { ToolSet } from '../kernel/simulator/shell';
 import { profileFromSymvers } from '../kernel/simulator/symversProfile';
+import { loadBundledProfile } from '../kernel/symbols/bundledProfile';
+import { SnapshotError } from '../kernel/symbols/snapshotError';
 import { UsageError, type CommandIo } from './commandIo';
 
 export const SIM_USAGE = `usage: lkm sim SCENARIO [--tools kmod|busybox] [--release R] [--symvers FILE] [--state FILE]
@@ -24,7 +26,8 @@ installed in /lib/modules/<release>/extra at boot.
 options:
   --tools kmod|busybox   which module tools answer (default kmod: kmod 30)
   --release R            the kernel release (default ${DEBIAN_6_1_CONFIG.release})
-  --symvers FILE         the kernel's exports (Module.symvers); default: the release's headers'
+  --symvers FILE         the kernel's exports (Module.symvers); default: the release's installed
+                         headers', else the bundled Debian 6.1 profile
   --state FILE           start from the machine saved in FILE (if any) and save it there after`;
 
 interface SimOptions {
@@ -77,6 +80,15 @@ async function loadProfile(options: SimOptions, io: CommandIo): Promise<KernelPr
     return profileFromSymvers(text, file, options.release);
   }
   if (options.symvers) throw new UsageError(`cannot read ${options.symvers}`);
+  try {
+    const bundled = loadBundledProfile();
+    io.stderr(
+      `lkm sim: no Module.symvers for ${options.release} installed: using the bundled profile (${bundled.header.description})\n`,
+    );
+    return bundled.profile;
+  } catch (error) {
+    if (!(error instanceof SnapshotError)) throw error;
+  }
   io.stderr(
     `lkm sim: no Module.symvers for ${options.release} (install linux-headers-${options.release} or give --symvers): the kernel exports nothing, so every module import is an unknown symbol\n`,
   );
