@@ -191,6 +191,15 @@ describe('kallsyms reader', () => {
     }
   });
 
+  it('stops reading at the symbol limit, saying so', () => {
+    const snapshot = readKallsyms({ file: 'many', bytes: bytes(kallsyms61()) }, 'kallsyms', 100);
+    assert.equal(snapshot.symbols.size, 100);
+    assert.equal(snapshot.truncated, true);
+    assert.ok(
+      snapshot.warnings.includes('many: more than 100 symbols, more than any real kernel has; read no further'),
+    );
+  });
+
   it('skips a line longer than any symbol line without decoding it', () => {
     const text = `ffffffff81000000 T _text\n${'x'.repeat(200_000)}\nffffffff81000010 T after\n`;
     const snapshot = readKallsyms({ file: 'long', bytes: bytes(text) });

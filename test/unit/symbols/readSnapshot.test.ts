@@ -1,5 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { closeSync, copyFileSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -106,6 +115,27 @@ describe('snapshot format detection and reading', () => {
       snapshotError(path.join(scratch, 'missing'), 0, /cannot be read \(ENOENT\)/),
     );
     assert.throws(() => readSnapshot({ file: scratch }), snapshotError(scratch, 0, /is a folder/));
+  });
+
+  it('throws nothing but SnapshotError on damaged real snapshots (bytes changed, cut short)', () => {
+    let seed = 7;
+    const random = (below: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % below;
+    };
+    for (const file of [HOST_KALLSYMS, SYSTEM_MAP, MODULE_SYMVERS, PROVIDER_KALLSYMS, PROVIDER_KO]) {
+      const original = readFileSync(file);
+      for (let round = 0; round < 60; round++) {
+        const damaged = Buffer.from(original.subarray(0, random(original.length) + 1));
+        for (let flips = random(20); flips > 0; flips--) damaged[random(damaged.length)] = random(256);
+        try {
+          const snapshot = readSnapshot({ file: 'damaged', bytes: damaged });
+          for (const warning of snapshot.warnings) assert.match(warning, /^damaged(:\d+)?: /);
+        } catch (error) {
+          assert.ok(error instanceof SnapshotError, `${path.basename(file)} round ${round}: ${String(error)}`);
+        }
+      }
+    }
   });
 
   it('reads a file across chunk boundaries exactly as it reads it whole', () => {

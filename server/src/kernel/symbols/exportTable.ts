@@ -128,15 +128,17 @@ export class ExportTable {
     const flags = this.flags[index]!;
     const ownerPath = this.ownerPaths[this.ownerOf[index]!]!;
     const namespace = this.namespaces[this.namespaceOf[index]!]!;
-    return {
+    // Built field by field: object spreads cost more than the lookup itself.
+    const entry: { -readonly [K in keyof (ExportedSymbol & ExportEntry)]: (ExportedSymbol & ExportEntry)[K] } = {
       name: this.names[index]!,
       owner: this.owners[this.ownerOf[index]!]!,
       ownerPath,
       gplOnly: (flags & GPL_ONLY) !== 0,
-      ...((flags & GPL_UNKNOWN) !== 0 ? { gplOnlyKnown: false } : {}),
-      ...(namespace !== '' ? { namespace } : {}),
-      ...((flags & HAS_CRC) !== 0 ? { crc: this.crcs[index]! } : {}),
     };
+    if ((flags & GPL_UNKNOWN) !== 0) entry.gplOnlyKnown = false;
+    if (namespace !== '') entry.namespace = namespace;
+    if ((flags & HAS_CRC) !== 0) entry.crc = this.crcs[index]!;
+    return entry;
   }
 
   private id(ids: Map<string, number>, values: string[], value: string): number | undefined {

@@ -85,7 +85,12 @@ function isDataType(code: number): boolean {
  * System.map (`address type name`, no modules; the same reader). Bad lines are skipped with a
  * warning naming file:line; a file where no line parses is a SnapshotError naming the first bad one.
  */
-export function readKallsyms(input: SnapshotInput, kind: 'kallsyms' | 'system-map' = 'kallsyms'): SymbolSnapshot {
+export function readKallsyms(
+  input: SnapshotInput,
+  kind: 'kallsyms' | 'system-map' = 'kallsyms',
+  /** Lower than MAX_SYMBOLS only in tests. */
+  maxSymbols: number = MAX_SYMBOLS,
+): SymbolSnapshot {
   const warnings = new SnapshotWarnings(input.file);
   const symbols = new SymbolTable();
   const ksymtab: number[] = [];
@@ -157,7 +162,7 @@ export function readKallsyms(input: SnapshotInput, kind: 'kallsyms' | 'system-ma
         module = moduleId;
         moduleLines++;
       }
-      if (symbols.size >= MAX_SYMBOLS) {
+      if (symbols.size >= maxSymbols) {
         truncated = true;
         return false;
       }
@@ -194,7 +199,7 @@ export function readKallsyms(input: SnapshotInput, kind: 'kallsyms' | 'system-ma
   symbols.addressesHidden = addressesHidden;
   if (truncated) {
     warnings.addAboutFile(
-      `more than ${MAX_SYMBOLS.toLocaleString('en-US')} symbols, more than any real kernel has; read no further`,
+      `more than ${maxSymbols.toLocaleString('en-US')} symbols, more than any real kernel has; read no further`,
     );
   }
   if (addressesHidden && kind === 'kallsyms') {

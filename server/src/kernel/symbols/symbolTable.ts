@@ -177,13 +177,15 @@ export class SymbolTable {
   }
 
   symbolAt(index: number): KernelSymbol {
-    const module = this.moduleOf[index]!;
-    return {
+    // Built field by field: object spreads cost more than the lookup itself.
+    const symbol: { -readonly [K in keyof KernelSymbol]: KernelSymbol[K] } = {
       name: this.name(index),
       type: String.fromCharCode(this.types[index]!),
-      ...(this.addressesHidden ? {} : { address: this.address(index) }),
-      ...(module !== VMLINUX ? { module: this.modules[module]! } : {}),
     };
+    if (!this.addressesHidden) symbol.address = this.address(index);
+    const module = this.moduleOf[index]!;
+    if (module !== VMLINUX) symbol.module = this.modules[module]!;
+    return symbol;
   }
 
   private first(name: string): number {
