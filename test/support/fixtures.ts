@@ -40,3 +40,10 @@ export const WIDGET_MODULE = path.join(REPOSITORY_ROOT, 'test/fixtures/modules/w
 export function readText(file: string): string {
   return readFileSync(file, 'utf8');
 }
+
+/** A tiny kernel profile (Module.symvers and System.map lines) matching the fixture headers' lkmtest-api.h. */
+export const FIXTURE_PROFILE = {
+  moduleSymvers: path.join(REPOSITORY_ROOT, 'test/fixtures/symbol-checks/profile.symvers'),
+  kallsyms: path.join(REPOSITORY_ROOT, 'test/fixtures/symbol-checks/profile.map'),
+};
+export const SYMBOL_CHECK_FIXTURES = path.join(REPOSITORY_ROOT, 'test/fixtures/symbol-checks');

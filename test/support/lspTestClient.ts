@@ -17,7 +17,7 @@ import {
   type InitializeResult,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
-import { FIXTURE_KERNEL_HEADERS, REPOSITORY_ROOT } from './fixtures';
+import { FIXTURE_KERNEL_HEADERS, FIXTURE_PROFILE, REPOSITORY_ROOT } from './fixtures';
 
 export const BUILT_SERVER = path.join(REPOSITORY_ROOT, 'dist/server.js');
 
@@ -32,8 +32,15 @@ export class LspTestClient {
   private readonly published: PublishDiagnosticsParams[] = [];
   private readonly waiters: (() => void)[] = [];
   stderr = '';
-  /** What the server gets for `workspace/configuration` of `lkm`: the fixture headers, so runs agree on any machine. */
-  settings: Record<string, unknown> = { kernelHeaders: FIXTURE_KERNEL_HEADERS };
+  /**
+   * What the server gets for `workspace/configuration` of `lkm`: the fixture headers and the fixture
+   * kernel profile, so runs agree on any machine (never this machine's own kernel).
+   */
+  settings: Record<string, unknown> = {
+    kernelHeaders: FIXTURE_KERNEL_HEADERS,
+    symbols: FIXTURE_PROFILE,
+    kernelRelease: '6.1.0-lkmtest',
+  };
 
   private constructor(
     readonly process: ChildProcess,
@@ -70,7 +77,7 @@ export class LspTestClient {
       rootUri: pathToFileURL(REPOSITORY_ROOT).href,
       capabilities: {
         workspace: { configuration: workspaceConfiguration },
-        textDocument: { publishDiagnostics: { versionSupport: true }, codeAction: {} },
+        textDocument: { publishDiagnostics: { versionSupport: true }, codeAction: {}, hover: {}, completion: {} },
       },
       workspaceFolders: null,
     });

@@ -6,44 +6,19 @@ import { WorkspaceExportIndex } from '../../server/src/kernel/analysis/workspace
 import { HeaderIndex } from '../../server/src/kernel/headers/headerIndex';
 import { openKernelHeaders } from '../../server/src/kernel/headers/kernelHeaders';
 import { boundedDistance, suggestNames } from '../../server/src/kernel/checks/nameSuggestions';
-import type { ExportedSymbol, KernelProfile, KernelSymbol } from '../../server/src/kernel/symbols/kernelProfile';
+import type { KernelProfile } from '../../server/src/kernel/symbols/kernelProfile';
+import { resolveKernelProfile } from '../../server/src/kernel/symbols/resolveKernelProfile';
 import { applyEdits } from '../../server/src/kernel/text/textEdits';
-import { FIXTURE_KERNEL_HEADERS, REPOSITORY_ROOT, SAMPLES } from '../support/fixtures';
+import { FIXTURE_KERNEL_HEADERS, FIXTURE_PROFILE, SAMPLES, SYMBOL_CHECK_FIXTURES } from '../support/fixtures';
 import { sharedParser } from '../support/parser';
 
-const FIXTURES = path.join(REPOSITORY_ROOT, 'test/fixtures/symbol-checks');
+const FIXTURES = SYMBOL_CHECK_FIXTURES;
 
-/** A unit-test profile from the fixture's Module.symvers and System.map lines (tab/space separated). */
+/** The fixture kernel profile, read by the real snapshot readers. */
 function fixtureProfile(release = '6.1.0-lkmtest'): KernelProfile {
-  const exports = new Map<string, ExportedSymbol>();
-  for (const line of readFileSync(path.join(FIXTURES, 'profile.symvers'), 'utf8').split('\n')) {
-    const [crc, name, owner, kind, namespace] = line.split('\t');
-    if (!name || !owner || !kind || !crc) continue;
-    exports.set(name, {
-      name,
-      owner: path.basename(owner),
-      ownerPath: owner,
-      gplOnly: kind.endsWith('_GPL'),
-      crc: Number(crc),
-      ...(namespace ? { namespace } : {}),
-    });
-  }
-  const symbols = new Map<string, KernelSymbol>();
-  for (const line of readFileSync(path.join(FIXTURES, 'profile.map'), 'utf8').split('\n')) {
-    const [address, type, name] = line.split(' ');
-    if (address && type && name) symbols.set(name, { name, type, address });
-  }
-  return {
-    release,
-    sources: [],
-    exportsKnown: true,
-    addressesHidden: false,
-    hasDataSymbols: true,
-    counts: { exports: exports.size, gplOnly: 0, namespaced: 0, symbols: symbols.size },
-    exported: (name) => exports.get(name),
-    symbol: (name) => symbols.get(name),
-    exportedNames: () => [...exports.keys()],
-  };
+  const resolved = resolveKernelProfile({ ...FIXTURE_PROFILE, release, autoDetect: false, bundled: false });
+  assert.equal(resolved.origin, 'settings', resolved.problems.join('; '));
+  return resolved.profile;
 }
 
 async function workspace(options: { profile?: KernelProfile; roots?: string[] } = {}): Promise<ModuleWorkspace> {

@@ -10,7 +10,14 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { rangesIntersect } from '../kernel/checks/diagnostic';
 import { HeaderIndex } from '../kernel/headers/headerIndex';
-import { locateKernelHeaders } from '../kernel/headers/kernelHeaders';
+import { locateKernelHeaders, type KernelHeaders } from '../kernel/headers/kernelHeaders';
+import { targetProfile } from '../kernel/analysis/targetProfile';
+import type { ResolvedProfile } from '../kernel/symbols/resolveKernelProfile';
+import {
+  KernelProfileChangedNotification,
+  KernelProfileRequest,
+  type KernelProfileInfo,
+} from '../protocol/lkmProtocol';
 import { CParser } from '../kernel/parsing/cParser';
 import { VERSION } from '../version';
 import { AnalyzedDocuments, pathOf } from './analyzedDocuments';
@@ -31,6 +38,8 @@ export class LkmLanguageServer {
   private settingsRequests = 0;
   private readonly pendingPublish = new Map<string, NodeJS.Timeout>();
   private readonly symbolFeatures = new SymbolFeatures();
+  private profile: ResolvedProfile | undefined;
+  private headers: KernelHeaders | undefined;
 
   constructor(private readonly connection: Connection) {}
 
@@ -51,6 +60,9 @@ export class LkmLanguageServer {
       void this.reloadSettings(change.settings);
     });
     connection.onCodeAction((params) => this.guardAsync('codeAction', [], () => this.codeActions(params)));
+    connection.onRequest(KernelProfileRequest.method, () =>
+      this.guard('kernelProfile', profileInfo(undefined), () => profileInfo(this.profile)),
+    );
     connection.onHover((params) =>
       this.guardAsync('hover', null, async () => {
         const document = this.documents.get(params.textDocument.uri);
@@ -125,6 +137,7 @@ export class LkmLanguageServer {
       this.analyzed.setResourcePairs(this.settings.resourcePairs);
       this.analyzed.setWorkspaceRoots(workspaceRoots(params));
       this.useKernelHeaders();
+      this.useKernelProfile();
     } catch (error) {
       // Keep serving the protocol: the user gets one clear message instead of a dead server.
       const reason = error instanceof Error ? error.message : String(error);
@@ -151,6 +164,7 @@ export class LkmLanguageServer {
     if (this.parser === undefined || this.analyzed === undefined) return;
     const configured = this.settings.kernelHeaders;
     const found = locateKernelHeaders(configured !== undefined ? { configured } : {});
+    this.headers = found;
     this.analyzed.setHeaders(found ? new HeaderIndex(this.parser, found) : undefined);
     if (found) {
       this.connection.console.info(`kernel headers: ${found.root} (${found.release ?? 'release unknown'})`);
@@ -159,6 +173,24 @@ export class LkmLanguageServer {
         configured !== undefined ? `lkm.kernelHeaders (${configured}) is not a kernel build tree` : 'none were found';
       this.connection.console.warn(`kernel headers: ${why}; checks that need them know less`);
     }
+  }
+
+  /** Finds the kernel profile (settings, the headers' kernel, this machine's, the bundled one) and says which. */
+  private useKernelProfile(): void {
+    if (this.analyzed === undefined) return;
+    const resolved = targetProfile({ ...this.settings.symbols, ...(this.headers ? { headers: this.headers } : {}) });
+    this.profile = resolved;
+    this.analyzed.setProfile(resolved.origin === 'none' ? undefined : resolved.profile);
+    this.connection.console.info(`kernel symbols: ${resolved.description}`);
+    for (const problem of resolved.problems) this.connection.console.warn(`kernel symbols: ${problem}`);
+    if (this.settings.symbols.kallsyms !== undefined || this.settings.symbols.moduleSymvers !== undefined) {
+      if (resolved.origin !== 'settings') {
+        void this.connection.window.showWarningMessage(
+          `Kernel Module Workbench cannot read the symbol files in the settings: ${resolved.problems.join('; ')}`,
+        );
+      }
+    }
+    void this.connection.sendNotification(KernelProfileChangedNotification.method);
   }
 
   private async reloadSettings(pushed?: unknown): Promise<void> {
@@ -170,11 +202,15 @@ export class LkmLanguageServer {
       // A later reload started while this one waited: its answer is the newer one.
       if (section === undefined || request !== this.settingsRequests) return;
       const previousHeaders = this.settings.kernelHeaders;
+      const previousSymbols = JSON.stringify(this.settings.symbols);
       this.settings = parseSettings(section);
       this.analyzed?.setLimits(this.settings.limits);
       this.analyzed?.setResourcePairs(this.settings.resourcePairs);
       for (const problem of this.settings.problems) void this.connection.window.showWarningMessage(problem);
-      if (this.settings.kernelHeaders !== previousHeaders) this.useKernelHeaders();
+      const headersChanged = this.settings.kernelHeaders !== previousHeaders;
+      if (headersChanged) this.useKernelHeaders();
+      if (headersChanged || JSON.stringify(this.settings.symbols) !== previousSymbols || this.profile === undefined)
+        this.useKernelProfile();
       for (const document of this.documents.all()) {
         this.analyzed?.update(document);
         this.schedulePublish(document);
@@ -252,4 +288,33 @@ export class LkmLanguageServer {
 function workspaceRoots(params: InitializeParams): string[] {
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   return folders.filter((uri) => uri.startsWith('file:')).map(pathOf);
+}
+
+function profileInfo(resolved: ResolvedProfile | undefined): KernelProfileInfo {
+  if (resolved === undefined) {
+    return {
+      origin: 'none',
+      description: 'no kernel profile yet',
+      files: [],
+      exports: 0,
+      gplOnly: 0,
+      symbols: 0,
+      exportsKnown: false,
+      addressesHidden: false,
+      problems: [],
+    };
+  }
+  const { profile } = resolved;
+  return {
+    origin: resolved.origin,
+    description: resolved.description,
+    ...(profile.release !== undefined ? { release: profile.release } : {}),
+    files: profile.sources.map((s) => ({ kind: s.kind, path: s.path, entries: s.entries })),
+    exports: profile.counts.exports,
+    gplOnly: profile.counts.gplOnly,
+    symbols: profile.counts.symbols,
+    exportsKnown: profile.exportsKnown,
+    addressesHidden: profile.addressesHidden,
+    problems: resolved.problems,
+  };
 }

@@ -11,6 +11,8 @@ export interface ServerSettings {
   readonly limits: InputLimits;
   /** `lkm.kernelHeaders`: a kernel build tree; empty means find one. */
   readonly kernelHeaders?: string;
+  /** `lkm.symbols.kallsyms`, `lkm.symbols.moduleSymvers`, `lkm.kernelRelease`: the target's symbols. */
+  readonly symbols: { readonly kallsyms?: string; readonly moduleSymvers?: string; readonly release?: string };
   /** The built-in resource pairs plus `lkm.resourcePairs`. */
   readonly resourcePairs: ResourcePairs;
   /** What was wrong with the settings, to tell the user. */
@@ -20,6 +22,7 @@ export interface ServerSettings {
 export const DEFAULT_SETTINGS: ServerSettings = {
   limits: DEFAULT_INPUT_LIMITS,
   resourcePairs: DEFAULT_RESOURCE_PAIRS,
+  symbols: {},
   problems: [],
 };
 
@@ -33,9 +36,22 @@ export function parseSettings(raw: unknown): ServerSettings {
       : DEFAULT_MAX_FILE_SIZE_MB;
   const headers = section['kernelHeaders'];
   const pairs = parseResourcePairs(section['resourcePairs']);
+  const symbolsSection = section['symbols'];
+  const symbols =
+    typeof symbolsSection === 'object' && symbolsSection !== null ? (symbolsSection as Record<string, unknown>) : {};
+  const text = (value: unknown): string | undefined =>
+    typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  const kallsyms = text(symbols['kallsyms']);
+  const moduleSymvers = text(symbols['moduleSymvers']);
+  const release = text(section['kernelRelease']);
   return {
     limits: inputLimits(megabytes),
     ...(typeof headers === 'string' && headers.trim() !== '' ? { kernelHeaders: headers.trim() } : {}),
+    symbols: {
+      ...(kallsyms !== undefined ? { kallsyms } : {}),
+      ...(moduleSymvers !== undefined ? { moduleSymvers } : {}),
+      ...(release !== undefined ? { release } : {}),
+    },
     resourcePairs: pairs.pairs.length > 0 ? ResourcePairs.withExtras(pairs.pairs) : DEFAULT_RESOURCE_PAIRS,
     problems: pairs.problems.map((p) => `lkm.resourcePairs: ${p}`),
   };
