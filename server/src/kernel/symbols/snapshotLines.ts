@@ -10,8 +10,12 @@ export interface SnapshotInput {
 
 /** Longer lines are no symbol line of any format (KSYM_NAME_LEN is 512): skipped without decoding. */
 export const MAX_LINE_BYTES = 64 * 1024;
-/** Big enough that chunk overhead vanishes, small enough that a 200 MB file never becomes one string. */
-const CHUNK_BYTES = 4 * 1024 * 1024;
+/**
+ * Big enough that chunk overhead vanishes, small enough that a 200 MB file never becomes one string;
+ * and under 1 MB, so that Node makes each chunk an ordinary V8 string, not an external one whose
+ * bytes count as external memory and push V8 into extra collections while a profile loads.
+ */
+const CHUNK_BYTES = 1000 * 1000;
 
 export interface LineVisitor {
   /**
@@ -86,7 +90,7 @@ export function readHead(input: SnapshotInput, length: number): Buffer {
  */
 export function scanLines(input: SnapshotInput, visitor: LineVisitor): number {
   return withReader(input, (read) => {
-    // One buffer for every read: reads are synchronous and never nested, and a fresh 4 MB per
+    // One buffer for every read: reads are synchronous and never nested, and a fresh one per
     // file would only be garbage for the collector.
     const buffer = (chunkBuffer ??= Buffer.allocUnsafe(CHUNK_BYTES));
     let filled = 0;
