@@ -15,8 +15,9 @@ const MODULE_LINE = /^[0-9a-fA-F]{1,16} [A-Za-z] [\x21-\x7e]+\t\[/m;
 /**
  * Tells which snapshot a file is from its content, so that any setting may name any of them: a .ko
  * by its ELF magic, Module.symvers by `0x<crc>\t`, kallsyms and System.map by `<address> <type> <name>`.
- * The last two share a format: `[module]` lines or a name with `kallsyms` make a kallsyms, a name
- * starting `System.map` a System.map, and anything else counts as kallsyms (the same symbols either way).
+ * The last two share a format: `[module]` lines make a kallsyms, else a name starting `System.map`
+ * makes a System.map, and anything else counts as kallsyms (the same symbols either way; only how
+ * far its `__ksymtab_` exports reach differs).
  */
 export function detectSnapshotFormat(input: SnapshotInput): SnapshotFileKind {
   const head = readHead(input, HEAD_BYTES);
