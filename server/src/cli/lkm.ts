@@ -1,6 +1,7 @@
 import { VERSION } from '../version';
 import { CHECK_USAGE, runCheck } from './checkCommand';
 import { UsageError, type CommandIo } from './commandIo';
+import { REMOTE_USAGE, runRemote } from './remoteCommand';
 import { runSim, SIM_USAGE } from './simCommand';
 
 const USAGE = `usage: lkm <command> [options]
@@ -10,6 +11,7 @@ Kernel Module Workbench on the command line.
 commands:
   check    analyse module sources and print diagnostics (lkm check --help)
   sim      run a scenario on the simulated Linux 6.1 kernel (lkm sim --help)
+  remote   run a scenario on a real kernel over SSH, or fetch its symbols (lkm remote --help)
 
 options:
   -h, --help       show this help
@@ -18,6 +20,7 @@ options:
 const COMMANDS: Record<string, { run: (argv: readonly string[], io: CommandIo) => Promise<number>; usage: string }> = {
   check: { run: runCheck, usage: CHECK_USAGE },
   sim: { run: runSim, usage: SIM_USAGE },
+  remote: { run: runRemote, usage: REMOTE_USAGE },
 };
 
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
