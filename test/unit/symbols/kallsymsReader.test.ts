@@ -67,15 +67,31 @@ describe('kallsyms reader', () => {
     const snapshot = readKallsyms({ file: 'kallsyms', bytes: bytes(kallsyms61()) });
     const ksymtabLines = lines(SYSTEM_MAP).filter((line) => / __ksymtab_/.test(line));
     assert.ok(ksymtabLines.length > 80);
-    // The provider module's two exports, of unknown GPL-ness (a module's ksymtab sections are not in kallsyms).
+    // The provider module's two exports, GPL-only told by the case of their own lines (`T prov_add`,
+    // `t prov_gpl_mul`), as provider.ko itself says.
     assert.equal(snapshot.exports.size, ksymtabLines.length + 2);
+    assert.deepEqual(snapshot.exports.exported('prov_add'), {
+      name: 'prov_add',
+      owner: 'provider',
+      ownerPath: 'provider',
+      gplOnly: false,
+    });
     assert.deepEqual(snapshot.exports.exported('prov_gpl_mul'), {
       name: 'prov_gpl_mul',
       owner: 'provider',
       ownerPath: 'provider',
-      gplOnly: false,
-      gplOnlyKnown: false,
+      gplOnly: true,
     });
+    // Without the symbol's own line, the module's export is of unknown GPL-ness.
+    const alone = readKallsyms({
+      file: 'k',
+      bytes: bytes(
+        lines(PROVIDER_KALLSYMS)
+          .filter((line) => !line.includes(' prov_gpl_mul\t'))
+          .join('\n'),
+      ),
+    });
+    assert.equal(alone.exports.exported('prov_gpl_mul')?.gplOnlyKnown, false);
     // Every vmlinux export that the real Module.symvers sample also lists agrees with it.
     let compared = 0;
     for (const column of symversColumns(MODULE_SYMVERS).filter((c) => c.owner === 'vmlinux')) {
@@ -91,7 +107,7 @@ describe('kallsyms reader', () => {
     assert.equal(snapshot.exports.exported('kfree')?.gplOnly, false);
   });
 
-  it('does not guess GPL-only when addresses are hidden', () => {
+  it("does not guess vmlinux's GPL-only exports when addresses are hidden; a module's letter case still tells", () => {
     const snapshot = readKallsyms({ file: 'kallsyms', bytes: bytes(hideAddresses(kallsyms61())) });
     assert.deepEqual(snapshot.exports.exported('register_kprobe'), {
       name: 'register_kprobe',
@@ -100,6 +116,14 @@ describe('kallsyms reader', () => {
       gplOnly: false,
       gplOnlyKnown: false,
     });
+    assert.equal(snapshot.exports.exported('prov_gpl_mul')?.gplOnly, true);
+    assert.equal(snapshot.exports.exported('prov_gpl_mul')?.gplOnlyKnown, undefined);
+  });
+
+  it('reads `?`, the type 6.1 gives a module symbol it cannot place', () => {
+    const snapshot = readKallsyms({ file: 'k', bytes: bytes('ffffffffc0201000 ? odd_symbol\t[mod]\n') });
+    assert.deepEqual(snapshot.warnings, []);
+    assert.equal(snapshot.symbols.symbolAt(0).type, '?');
   });
 
   it('keeps every symbol of a repeated name, the global one first for symbol()', () => {

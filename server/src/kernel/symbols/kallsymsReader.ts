@@ -2,7 +2,7 @@ import { ExportTable } from './exportTable';
 import { SnapshotError } from './snapshotError';
 import { scanLines, type SnapshotInput } from './snapshotLines';
 import { describeBadLine, SnapshotWarnings } from './snapshotWarnings';
-import { FNV_OFFSET, FNV_PRIME, SymbolTable } from './symbolTable';
+import { FNV_OFFSET, FNV_PRIME, isGlobalType, SymbolTable } from './symbolTable';
 
 /**
  * More symbols than any real kernel has (6.1 allyesconfig with every module loaded stays well under
@@ -18,9 +18,9 @@ export interface SymbolSnapshot {
   readonly lines: number;
   readonly symbols: SymbolTable;
   /**
-   * Exports seen as `__ksymtab_<name>` entries (CONFIG_KALLSYMS_ALL, and every System.map). For
-   * vmlinux, GPL-only is known when addresses are visible: the entry then lies between
-   * `__start___ksymtab_gpl` and `__stop___ksymtab_gpl`. A module's entries do not tell.
+   * Exports seen as `__ksymtab_<name>` entries (CONFIG_KALLSYMS_ALL, and every System.map), with
+   * GPL-only told from the ksymtab_gpl bounds (vmlinux) or the symbol's letter case (modules); see
+   * exportsFromKsymtab.
    */
   readonly exports: ExportTable;
   /** Every address read was zero: kallsyms read without privilege (kptr_restrict). */
@@ -38,6 +38,7 @@ const HASH_PRIME = FNV_PRIME;
 /* Character codes the parser compares against. */
 const CH_TAB = 9;
 const CH_SPACE = 32;
+const CH_QUESTION = 63;
 const CH_BANG = 33;
 const CH_ZERO = 48;
 const CH_NINE = 57;
@@ -126,7 +127,8 @@ export function readKallsyms(
         return true;
       }
       const type = text.charCodeAt(i + 1);
-      if (!isLetter(type) || text.charCodeAt(i + 2) !== CH_SPACE) {
+      // Letters, and `?`: what 6.1's elf_type() gives a module symbol it cannot place.
+      if (!(isLetter(type) || type === CH_QUESTION) || text.charCodeAt(i + 2) !== CH_SPACE) {
         warnings.badLine(lineNumber, () => describeBadLine(text, start, end, 'a type letter after the address'));
         return true;
       }
@@ -226,24 +228,35 @@ export function readKallsyms(
   };
 }
 
-/** `__ksymtab_<name>` entries as exports, GPL-only known for vmlinux's when its ksymtab_gpl bounds are visible. */
+/**
+ * `__ksymtab_<name>` entries as exports. GPL-only is told two ways. For vmlinux, by address, when
+ * addresses are visible: the entry lies between `__start___ksymtab_gpl` and `__stop___ksymtab_gpl`.
+ * For a module, by the case of `<name>`'s own type letter, addresses or not: kallsyms prints a
+ * module's symbol upper case only when it is in the module's plain export table (s_show and
+ * is_exported in 6.1), so an exported symbol printed lower case is an EXPORT_SYMBOL_GPL one.
+ */
 function exportsFromKsymtab(symbols: SymbolTable, ksymtab: readonly number[], addressesHidden: boolean): ExportTable {
   const exports = new ExportTable();
   if (ksymtab.length === 0) return exports;
   const gplStart = symbols.find('__start___ksymtab_gpl');
   const gplStop = symbols.find('__stop___ksymtab_gpl');
-  const gplKnown = !addressesHidden && gplStart !== -1 && gplStop !== -1;
+  const vmlinuxKnown = !addressesHidden && gplStart !== -1 && gplStop !== -1;
   const compare = (a: number, b: number): number =>
     symbols.addressHigh(a) - symbols.addressHigh(b) || symbols.addressLow(a) - symbols.addressLow(b);
   for (const index of ksymtab) {
     const module = symbols.moduleIndex(index);
-    const known = gplKnown && module === 0;
-    exports.add({
-      name: symbols.name(index).slice(KSYMTAB.length),
-      ownerPath: module === 0 ? 'vmlinux' : symbols.modules[module]!,
-      gplOnly: known && compare(index, gplStart) >= 0 && compare(index, gplStop) < 0,
-      gplOnlyKnown: known,
-    });
+    const name = symbols.name(index).slice(KSYMTAB.length);
+    let known: boolean;
+    let gplOnly = false;
+    if (module === 0) {
+      known = vmlinuxKnown;
+      gplOnly = known && compare(index, gplStart) >= 0 && compare(index, gplStop) < 0;
+    } else {
+      const own = symbols.findAll(name).find((i) => symbols.moduleIndex(i) === module);
+      known = own !== undefined;
+      gplOnly = own !== undefined && !isGlobalType(symbols.typeCode(own));
+    }
+    exports.addFields(name, module === 0 ? 'vmlinux' : symbols.modules[module]!, gplOnly, known, '', -1);
   }
   return exports;
 }

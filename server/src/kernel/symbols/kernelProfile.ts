@@ -17,8 +17,8 @@ export interface ExportedSymbol {
   /** The modversions CRC, when a Module.symvers gave one. */
   readonly crc?: number;
   /**
-   * False when the snapshot cannot tell EXPORT_SYMBOL from EXPORT_SYMBOL_GPL (a module's `__ksymtab_`
-   * entry in kallsyms, or vmlinux's with hidden addresses); `gplOnly` is then false. Absent: known.
+   * False when the snapshot cannot tell EXPORT_SYMBOL from EXPORT_SYMBOL_GPL (vmlinux's `__ksymtab_`
+   * entries in a kallsyms with hidden addresses); `gplOnly` is then false. Absent: known.
    */
   readonly gplOnlyKnown?: boolean;
 }

@@ -9,8 +9,8 @@ export type SnapshotFileKind = Exclude<SnapshotKind, 'bundled'>;
 /** Enough to see past a header of junk; a file with no symbol line in its first 64 KB is not a snapshot. */
 const HEAD_BYTES = 64 * 1024;
 const SYMVERS_LINE = /^0x[0-9a-fA-F]{1,8}\t[\x21-\x7e]+\t/;
-const SYMBOL_LINE = /^[0-9a-fA-F]{1,16} [A-Za-z] [\x21-\x7e]/;
-const MODULE_LINE = /^[0-9a-fA-F]{1,16} [A-Za-z] [\x21-\x7e]+\t\[/m;
+const SYMBOL_LINE = /^[0-9a-fA-F]{1,16} [A-Za-z?] [\x21-\x7e]/;
+const MODULE_LINE = /^[0-9a-fA-F]{1,16} [A-Za-z?] [\x21-\x7e]+\t\[/m;
 
 /**
  * Tells which snapshot a file is from its content, so that any setting may name any of them: a .ko
