@@ -247,7 +247,7 @@ function exportsFromKsymtab(symbols: SymbolTable, ksymtab: readonly number[], ad
     const module = symbols.moduleIndex(index);
     const name = symbols.name(index).slice(KSYMTAB.length);
     let known: boolean;
-    let gplOnly = false;
+    let gplOnly: boolean;
     if (module === 0) {
       known = vmlinuxKnown;
       gplOnly = known && compare(index, gplStart) >= 0 && compare(index, gplStop) < 0;
