@@ -26,7 +26,4 @@
 (call_expression arguments: (argument_list) @name.call.arguments)
 
 ; Parameters: names local to the function body that follows them.
-(parameter_declaration declarator: (identifier) @name.parameter)
-(parameter_declaration declarator: (pointer_declarator declarator: (identifier) @name.parameter))
-(parameter_declaration declarator: (pointer_declarator declarator: (pointer_declarator declarator: (identifier) @name.parameter)))
-(parameter_declaration declarator: (array_declarator declarator: (identifier) @name.parameter))
+(parameter_declaration declarator: (_) @name.parameter)

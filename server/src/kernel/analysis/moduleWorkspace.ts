@@ -175,7 +175,7 @@ export class ModuleWorkspace {
         ? {
             headerNames: {
               kindOf: (name: string) => visibility.kindOf(name),
-              mayBePasted: (name: string) => visibility.mayBePasted(name),
+              mayBePasted: (name: string, isCall: boolean) => visibility.mayBePasted(name, isCall),
               complete: visibility.unresolved.length === 0,
             },
           }

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import type { Node } from 'web-tree-sitter';
 import { readFileScope, type PreprocessorBranch } from '../model/fileScope';
 import { compiledUnder } from '../model/preprocessorConditions';
 import type { ModuleSource } from '../model/kernelModule';
@@ -19,6 +20,8 @@ export const NameKind = {
   enumerator: 8,
   /** A variable with storage (`static const int x[] = …`): the module gets its own copy. */
   variable: 16,
+  /** A typedef name (`u8`, `dma_addr_t`): in `sizeof(u8)` or a cast it reads like an identifier. */
+  type: 32,
 } as const;
 
 /** What one header makes visible, kept small: names, function-like macro bodies and includes. */
@@ -27,9 +30,14 @@ export interface HeaderSummary {
   readonly names: ReadonlyMap<string, number>;
   /** Where each name is first declared (its name's offset), for hover and go-to-definition. */
   readonly positions: ReadonlyMap<string, number>;
-  /** Name stems token pasting makes (`trace_##name` gives `trace_`), which may form names no index lists. */
+  /**
+   * Name stems token pasting makes (`trace_##name` gives `trace_`), which may form names no index
+   * lists: from macros that define functions or variables, and from all macros.
+   */
   readonly pastedPrefixes: ReadonlySet<string>;
   readonly pastedSuffixes: ReadonlySet<string>;
+  readonly anyPastedPrefixes: ReadonlySet<string>;
+  readonly anyPastedSuffixes: ReadonlySet<string>;
   /** Function-like macros, for deriving wrappers such as module_platform_driver. */
   readonly macros: ReadonlyMap<string, readonly MacroBody[]>;
   readonly includes: readonly IncludeDirective[];
@@ -53,8 +61,12 @@ export interface HeaderVisibility {
   kindOf(name: string): number;
   /** The first visible header declaring `name`, and the name's offset in it. */
   declarationOf(name: string): { readonly file: string; readonly offset: number } | undefined;
-  /** Whether a visible macro could make `name` by token pasting (`trace_foo` from `trace_##name`). */
-  mayBePasted(name: string): boolean;
+  /**
+   * Whether a visible macro could make `name` by token pasting (`trace_foo` from `trace_##name`).
+   * A called name counts only stems of macros that define functions; others, any macro's
+   * (`IB_OPCODE_##transport##_##op` makes enumerators).
+   */
+  mayBePasted(name: string, isCall?: boolean): boolean;
   macros(name: string): readonly MacroBody[];
 }
 
@@ -130,16 +142,18 @@ export class HeaderIndex {
     const files = [...visited];
     const summaries = files.map((file) => this.load(file)?.summary);
     const names = new Map<string, number>();
-    const prefixes = new Set<string>();
-    const suffixes = new Set<string>();
+    const definitionStems = { prefixes: new Set<string>(), suffixes: new Set<string>() };
+    const anyStems = { prefixes: new Set<string>(), suffixes: new Set<string>() };
     for (const summary of summaries) {
       if (summary === undefined) continue;
       for (const [name, kind] of summary.names) names.set(name, (names.get(name) ?? 0) | kind);
-      for (const prefix of summary.pastedPrefixes) prefixes.add(prefix);
-      for (const suffix of summary.pastedSuffixes) suffixes.add(suffix);
+      for (const prefix of summary.pastedPrefixes) definitionStems.prefixes.add(prefix);
+      for (const suffix of summary.pastedSuffixes) definitionStems.suffixes.add(suffix);
+      for (const prefix of summary.anyPastedPrefixes) anyStems.prefixes.add(prefix);
+      for (const suffix of summary.anyPastedSuffixes) anyStems.suffixes.add(suffix);
     }
-    const prefixLengths = [...new Set([...prefixes].map((p) => p.length))];
-    const suffixLengths = [...new Set([...suffixes].map((p) => p.length))];
+    const forCalls = stemMatcher(definitionStems);
+    const forOthers = stemMatcher(anyStems);
     return {
       headers: files,
       unresolved: [...unresolved],
@@ -152,9 +166,7 @@ export class HeaderIndex {
         }
         return undefined;
       },
-      mayBePasted: (name) =>
-        prefixLengths.some((n) => n < name.length && prefixes.has(name.slice(0, n))) ||
-        suffixLengths.some((n) => n < name.length && suffixes.has(name.slice(name.length - n))),
+      mayBePasted: (name, isCall = true) => (isCall ? forCalls(name) : forCalls(name) || forOthers(name)),
       macros: (name) => summaries.flatMap((s) => s?.macros.get(name) ?? []),
     };
   }
@@ -218,6 +230,8 @@ export class HeaderIndex {
       const macros = new Map<string, MacroBody[]>();
       const pastedPrefixes = new Set<string>();
       const pastedSuffixes = new Set<string>();
+      const anyPastedPrefixes = new Set<string>();
+      const anyPastedSuffixes = new Set<string>();
       const { includes, defines } = findPreprocessorFacts(this.parser, tree, text);
       for (const define of defines) {
         add(define.name, NameKind.macro, define.start);
@@ -225,7 +239,9 @@ export class HeaderIndex {
           const bodies = macros.get(define.name) ?? [];
           bodies.push({ parameters: define.parameters, value: define.value });
           macros.set(define.name, bodies);
-          collectPastedStems(define.value, define.parameters, pastedPrefixes, pastedSuffixes);
+          if (definesSomething(define.value))
+            collectPastedStems(define.value, define.parameters, pastedPrefixes, pastedSuffixes);
+          collectPastedStems(define.value, define.parameters, anyPastedPrefixes, anyPastedSuffixes);
         }
       }
       const shapes = findFunctionShapes(this.parser, tree, text);
@@ -237,7 +253,12 @@ export class HeaderIndex {
         add(declaration.name, kind, declaration.nameStart);
       }
       for (const capture of this.parser.query('enumerators').captures(tree.rootNode)) {
-        add(text.slice(capture.node.startIndex, capture.node.endIndex), NameKind.enumerator, capture.node.startIndex);
+        if (capture.name === 'enumerator') {
+          add(text.slice(capture.node.startIndex, capture.node.endIndex), NameKind.enumerator, capture.node.startIndex);
+        } else {
+          const named = typedefName(capture.node);
+          if (named) add(text.slice(named.startIndex, named.endIndex), NameKind.type, named.startIndex);
+        }
       }
       // What sits in a branch the target's .config leaves out is not visible (a CONFIG_DEBUG_FS=y
       // kernel links debugfs_create_dir; the `static inline` stub of its #else is not there).
@@ -247,17 +268,42 @@ export class HeaderIndex {
         names.set(entry.name, (names.get(entry.name) ?? 0) | entry.kind);
         if (!positions.has(entry.name)) positions.set(entry.name, entry.offset);
       }
-      return { names, positions, pastedPrefixes, pastedSuffixes, macros, includes };
+      return {
+        names,
+        positions,
+        pastedPrefixes,
+        pastedSuffixes,
+        anyPastedPrefixes,
+        anyPastedSuffixes,
+        macros,
+        includes,
+      };
     } finally {
       parsed.dispose();
     }
   }
 }
 
+/** A macro body that defines a function or variable (`static inline void trace_##name(…) {…}`). */
+function definesSomething(body: string): boolean {
+  return /\b(static|extern|inline|__always_inline)\b/.test(body);
+}
+
+/** Whether a name starts or ends with one of the stems. */
+function stemMatcher(stems: {
+  prefixes: ReadonlySet<string>;
+  suffixes: ReadonlySet<string>;
+}): (name: string) => boolean {
+  const prefixLengths = [...new Set([...stems.prefixes].map((p) => p.length))];
+  const suffixLengths = [...new Set([...stems.suffixes].map((p) => p.length))];
+  return (name) =>
+    prefixLengths.some((n) => n < name.length && stems.prefixes.has(name.slice(0, n))) ||
+    suffixLengths.some((n) => n < name.length && stems.suffixes.has(name.slice(name.length - n)));
+}
+
 /**
- * Stems glued to a parameter by `##` in a macro body that defines something (`static inline void
- * trace_##name(…) {…}` gives the prefix `trace_`; `name##_show` the suffix `_show`). Pasting inside
- * a plain expression makes no new definition, and stems under three characters say too little.
+ * Stems glued to a parameter by `##` in a macro body (`trace_##name` gives the prefix `trace_`;
+ * `name##_show` the suffix `_show`). Stems under three characters say too little.
  */
 function collectPastedStems(
   body: string,
@@ -265,7 +311,7 @@ function collectPastedStems(
   prefixes: Set<string>,
   suffixes: Set<string>,
 ): void {
-  if (!body.includes('##') || !/\b(static|extern|inline|__always_inline)\b/.test(body)) return;
+  if (!body.includes('##')) return;
   const isStem = (word: string): boolean => word.length >= 3 && !parameters.includes(word) && word !== '__VA_ARGS__';
   for (const match of body.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*##/g)) if (isStem(match[1]!)) prefixes.add(match[1]!);
   for (const match of body.matchAll(/##\s*([A-Za-z0-9_]+)/g)) if (isStem(match[1]!)) suffixes.add(match[1]!);
@@ -299,4 +345,17 @@ function compiledOffsets(
     }
     return result;
   };
+}
+
+/** The type_identifier a typedef's declarator declares (`u8`, `(*handler_t)(int)`, `table_t[4]`). */
+function typedefName(declarator: Node): Node | undefined {
+  let current: Node | null = declarator;
+  for (let depth = 0; current !== null && depth < 16; depth++) {
+    if (current.type === 'type_identifier') return current;
+    current =
+      current.childForFieldName('declarator') ??
+      current.namedChildren.find((c) => c?.type === 'type_identifier' || c?.type.endsWith('_declarator')) ??
+      null;
+  }
+  return undefined;
 }

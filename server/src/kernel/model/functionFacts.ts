@@ -58,6 +58,8 @@ export interface NameUse {
    * macro, the "name" may be a member or a type (`container_of(p, struct s, member)`).
    */
   readonly argumentOf?: readonly string[];
+  /** Inside an error-recovered part of the tree: it may not be a name use at all. */
+  readonly inError?: boolean;
 }
 
 export interface FunctionBodyFacts {
@@ -220,6 +222,7 @@ function readNameUses(
   const preprocessorScopes: Span[] = [];
   const argumentLists: Span[] = [];
   const parameters: { name: string; at: number }[] = [];
+  const errors = errorSpans(tree, within);
   const enumerators: NameUse[] = [];
   const captures: QueryCapture[] = parser.captures('names', tree.rootNode, within);
   for (const { name, node } of captures) {
@@ -228,7 +231,8 @@ function readNameUses(
       continue;
     }
     if (name === 'name.parameter') {
-      parameters.push({ name: text.slice(node.startIndex, node.endIndex), at: node.startIndex });
+      const declared = declaratorName(node);
+      if (declared) parameters.push({ name: text.slice(declared.startIndex, declared.endIndex), at: node.startIndex });
       continue;
     }
     if (name === 'name.call.arguments') {
@@ -279,15 +283,18 @@ function readNameUses(
   }
   candidates.sort((a, b) => a.start - b.start);
   const enclosingCalls = nestedSpans(argumentLists);
+  const enclosingErrors = nestedSpans(errors);
   for (const candidate of candidates) {
     const index = containingSpan(bodies, candidate.start);
     const argumentOf = enclosingCalls(candidate.start).map((list) => calleeBefore(text, list.start));
+    const inError = enclosingErrors(candidate.start).length > 0;
     const use = {
       name: candidate.name,
       start: candidate.start,
       end: candidate.end,
       isCall: candidate.callee,
       ...(argumentOf.length > 0 ? { argumentOf } : {}),
+      ...(inError ? { inError } : {}),
     };
     if (index === -1) fileScopeUses.push(use);
     else if (!locals[index]!.has(candidate.name)) uses[index]!.push(use);
@@ -321,6 +328,46 @@ function calleeBefore(text: string, listStart: number): string {
   let start = end;
   while (start > 0 && /[A-Za-z0-9_]/.test(text[start - 1]!)) start--;
   return text.slice(start, end);
+}
+
+/**
+ * The ERROR nodes overlapping `within` (the whole tree when absent): names there may be anything.
+ * Walked with a cursor, descending only into nodes that hold an error.
+ */
+function errorSpans(tree: Tree, within: Span | undefined): Span[] {
+  const spans: Span[] = [];
+  const cursor = tree.walk();
+  try {
+    // The root may itself be an ERROR holding every top-level node: judge those one by one, so a
+    // node's facts never depend on its neighbours (IncrementalFacts reuses them).
+    if (!cursor.gotoFirstChild()) return spans;
+    walk: for (;;) {
+      const node = cursor.currentNode;
+      const overlaps = within === undefined || (node.endIndex > within.start && node.startIndex < within.end);
+      if (overlaps && node.type === 'ERROR') spans.push({ start: node.startIndex, end: node.endIndex });
+      else if (overlaps && node.hasError && cursor.gotoFirstChild()) continue;
+      // The next sibling, or the next sibling of the nearest ancestor (below the root) that has one.
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent() || cursor.currentNode.equals(tree.rootNode)) break walk;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+/** The identifier a (possibly nested) declarator declares: `*tb[]`, `(*cb)(int)`, `name`. */
+function declaratorName(declarator: Node): Node | undefined {
+  let current: Node | null = declarator;
+  for (let depth = 0; current !== null && depth < 16; depth++) {
+    if (current.type === 'identifier') return current;
+    current =
+      current.childForFieldName('declarator') ??
+      current.namedChildren.find((c) => c?.type === 'identifier' || c?.type.endsWith('_declarator')) ??
+      null;
+  }
+  return undefined;
 }
 
 /** Index of the first span (sorted, disjoint) starting after `offset`, or -1. */

@@ -8,15 +8,16 @@ import { compiledUnder } from './preprocessorConditions';
 export interface HeaderNames {
   /** NameKind bits: macro 1, inline 2, declared 4, enumerator 8, variable 16. */
   kindOf(name: string): number;
-  mayBePasted(name: string): boolean;
+  /** Whether a header macro could make the name by token pasting (for a call: one that defines functions). */
+  mayBePasted(name: string, isCall: boolean): boolean;
   /** Every `#include` of the module was found: a name no header declares is truly undeclared. */
   readonly complete: boolean;
 }
 
 const MACRO = 1;
 const DECLARED = 4;
-/** Macro, inline, enumerator or variable with storage: the name never becomes a link-time reference. */
-const NOT_A_REFERENCE = 1 | 2 | 8 | 16;
+/** Macro, inline, enumerator, variable with storage or typedef: never a link-time reference. */
+const NOT_A_REFERENCE = 1 | 2 | 8 | 16 | 32;
 
 export interface SymbolUse {
   readonly source: ModuleSource;
@@ -66,10 +67,61 @@ const COMPILER_NAMES = new Set([
   'static_assert',
   '__has_attribute',
   '__has_builtin',
+  'sizeof',
+  'defined',
+  '__VA_ARGS__',
+  // kbuild passes these with -D on every compile.
+  'KBUILD_MODNAME',
+  'KBUILD_BASENAME',
+  'KBUILD_MODFILE',
 ]);
 
+/** Compiler builtins and keywords, kbuild's -D macros, and Kconfig symbols (macros of autoconf.h, or nothing). */
 function isCompilerName(name: string): boolean {
-  return COMPILER_NAMES.has(name) || /^__(builtin|sync|atomic)_/.test(name);
+  return COMPILER_NAMES.has(name) || /^__(builtin|sync|atomic)_/.test(name) || name.startsWith('CONFIG_');
+}
+
+/** `typedef … name;` and `typedef … (*name)(…);` in the module's own sources. */
+function typedefNames(module: KernelModule): Set<string> {
+  const names = new Set<string>();
+  for (const source of module.sources) {
+    for (const match of source.text.matchAll(/\btypedef\b/g)) {
+      let depth = 0;
+      let end = match.index + 7;
+      for (; end < source.text.length && end < match.index + 20_000; end++) {
+        const c = source.text[end];
+        if (c === '{' || c === '(') depth++;
+        else if (c === '}' || c === ')') depth--;
+        else if (c === ';' && depth <= 0) break;
+      }
+      const statement = source.text.slice(match.index, end);
+      const pointer = /\(\s*\*\s*([A-Za-z_]\w*)\s*\)\s*\(/.exec(statement);
+      const last = /([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*$/.exec(statement);
+      const name = pointer?.[1] ?? last?.[1];
+      if (name !== undefined) names.add(name);
+    }
+  }
+  return names;
+}
+
+/**
+ * File-scope macros that define names by pasting their argument onto a stem:
+ * `SENSOR_DEVICE_ATTR(temp1_input, …)` defines `sensor_dev_attr_temp1_input`.
+ */
+function pastedFromArgument(module: KernelModule): (name: string) => boolean {
+  const argumentsSeen = new Set<string>();
+  for (const source of module.sources) {
+    for (const invocation of source.facts.macros) {
+      for (const argument of invocation.args) {
+        const text = argument.text.trim();
+        if (text.length >= 3 && /^[A-Za-z_]\w*$/.test(text)) argumentsSeen.add(text);
+      }
+    }
+  }
+  return (name) => {
+    for (let at = 1; at < name.length - 2; at++) if (argumentsSeen.has(name.slice(at))) return true;
+    return false;
+  };
 }
 
 /**
@@ -104,11 +156,13 @@ export function symbolReferences(
     }
   }
 
+  const typedefs = typedefNames(module);
+  const pasted = pastedFromArgument(module);
   const byName = new Map<string, { uses: SymbolUse[]; certain: boolean }>();
   for (const { source, use } of uses) {
     const name = use.name;
     if (module.definedNames.has(name) || module.macroDefinedNames.has(name) || macroNames.has(name)) continue;
-    if (isCompilerName(name)) continue;
+    if (isCompilerName(name) || typedefs.has(name)) continue;
     const kind = headers?.kindOf(name) ?? 0;
     if ((kind & NOT_A_REFERENCE) !== 0) continue;
     const declared = (kind & DECLARED) !== 0;
@@ -120,11 +174,15 @@ export function symbolReferences(
     if (compiled === false) continue;
     const certain =
       compiled === true &&
+      use.inError !== true &&
+      // A macro may drop or stringify its arguments (`RCU_LOCKDEP_WARN(c, …)` compiles to nothing).
+      !(use.argumentOf?.some(isMacro) ?? false) &&
       (declared ||
         (headers !== undefined &&
           headers.complete &&
           module.hasUnreadMembers !== true &&
-          !headers.mayBePasted(name) &&
+          !headers.mayBePasted(name, use.isCall) &&
+          !pasted(name) &&
           // An argument of an unknown callee could still be a macro's member name.
           !(use.argumentOf !== undefined && !use.isCall)));
     const entry = byName.get(name) ?? { uses: [], certain: false };
