@@ -11,8 +11,11 @@ export interface Privilege {
   /** The login user's name and uid on the target. */
   readonly user: string;
   readonly uid: number;
-  /** How privileged commands run: as the user (root), or through `sudo -n`. */
-  readonly via: 'root' | 'sudo';
+  /**
+   * How privileged commands run: as the user (root), through `sudo -n`, or, for reads that work
+   * without privilege (kallsyms, with addresses hidden), as the user who is not root.
+   */
+  readonly via: 'root' | 'sudo' | 'unprivileged';
 }
 
 /** Finds out how to run privileged commands; throws no-privilege or password-required. */
@@ -49,7 +52,20 @@ export async function detectPrivilege(runner: SshRunner, options: CommandOptions
   );
 }
 
+/** The privilege to read with: detectPrivilege's, else the user as is (no-privilege, password-required). */
+export async function readPrivilege(runner: SshRunner, options: CommandOptions = {}): Promise<Privilege> {
+  try {
+    return await detectPrivilege(runner, options);
+  } catch (error) {
+    if (!(error instanceof RemoteError) || (error.code !== 'no-privilege' && error.code !== 'password-required'))
+      throw error;
+    const who = await runner.runOk('id -u; id -un', 'id -u', options);
+    const [uid = '', user = '?'] = who.stdout.split('\n');
+    return { user, uid: Number(uid), via: 'unprivileged' };
+  }
+}
+
 /** A command line to run with privilege: as is for root, else `sudo -n sh -c '…'`. */
 export function privileged(privilege: Privilege, command: string): string {
-  return privilege.via === 'root' ? command : `sudo -n sh -c ${shellQuote(command)}`;
+  return privilege.via !== 'sudo' ? command : `sudo -n sh -c ${shellQuote(command)}`;
 }

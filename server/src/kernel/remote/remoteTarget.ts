@@ -22,7 +22,7 @@ import {
   type ToolResult,
 } from './moduleOperations';
 import { parseLsmod, parseProcModules, type LsmodModule, type ProcModule } from './moduleState';
-import { detectPrivilege, privileged, type Privilege } from './privilege';
+import { detectPrivilege, privileged, readPrivilege, type Privilege } from './privilege';
 import { RemoteError, isRemoteError } from './remoteError';
 import type { ModuleParameters } from './shellQuote';
 import { shellQuote } from './shellQuote';
@@ -232,7 +232,7 @@ export class RemoteTarget {
   /** Symbols into `outDir` (default: the cache folder of this host and release) and a profile. */
   async fetchSymbols(outDir?: string, options: CommandOptions = {}): Promise<FetchedSymbols> {
     const release = await this.release(options);
-    const privilege = await this.privilege(options);
+    const privilege = this.privilegeCache ?? (await this.guard(() => readPrivilege(this.runner, options)));
     return this.guard(() =>
       fetchSymbols(this.runner, privilege, release, outDir ?? defaultSymbolDir(this.host, release), options),
     );

@@ -98,7 +98,7 @@ export class SshRunner {
   }
 
   /** Options shared by ssh, scp and sftp: all as -o, so the three read them alike. */
-  commonArgs(master: 'auto' | 'yes' | 'no' = 'no'): string[] {
+  commonArgs(master: 'auto' | 'yes' | 'no' = 'no', controlPath: string = this.controlPath): string[] {
     const o = this.options;
     const args: string[] = [];
     if (o.configFile !== undefined) args.push('-F', o.configFile);
@@ -108,7 +108,7 @@ export class SshRunner {
     set('ServerAliveInterval', 5);
     set('ServerAliveCountMax', 3);
     set('ControlMaster', master);
-    set('ControlPath', this.controlPath);
+    set('ControlPath', controlPath);
     set('ControlPersist', `${o.controlPersistS ?? 60}s`);
     if (o.port !== undefined) set('Port', o.port);
     if (o.user !== undefined) set('User', o.user);
@@ -126,14 +126,10 @@ export class SshRunner {
    */
   async connect(signal?: AbortSignal): Promise<void> {
     // A plain first connection, for a clean error (refused key, closed port, timeout).
-    await this.exec(
-      this.options.sshBinary ?? 'ssh',
-      [...this.commonArgs('no'), '-o', 'ControlPath=none', '--', this.host, 'true'],
-      {
-        timeoutMs: ((this.options.connectTimeoutS ?? 10) + 20) * 1000,
-        ...(signal ? { signal } : {}),
-      },
-    ).then((r) => this.check(r, 'true'));
+    await this.exec(this.options.sshBinary ?? 'ssh', [...this.commonArgs('no', 'none'), '--', this.host, 'true'], {
+      timeoutMs: ((this.options.connectTimeoutS ?? 10) + 20) * 1000,
+      ...(signal ? { signal } : {}),
+    }).then((r) => this.check(r, 'true'));
     await this.startMaster();
   }
 
@@ -232,6 +228,15 @@ export class SshRunner {
       const stop = (error: RemoteError) => {
         if (stopped !== undefined) return;
         stopped = error;
+        // Through a control master, the master holds our pipes (ssh passes them on) until the remote
+        // command ends: so this waits for the client process only, and lets go of the pipes.
+        child.once('exit', () =>
+          finish(() => {
+            child.stdout?.destroy();
+            child.stderr?.destroy();
+            reject(error);
+          }),
+        );
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 2000).unref();
       };

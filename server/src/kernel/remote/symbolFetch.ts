@@ -93,7 +93,7 @@ export async function fetchSymbols(
   const hidden = profile.addressesHidden;
   if (hidden) {
     warnings.push(
-      `${runner.host} hides kernel addresses (kptr_restrict=${kptr ?? '?'}${privilege.via === 'root' ? '' : `, user ${privilege.user} through sudo`}): ` +
+      `${runner.host} hides kernel addresses (kptr_restrict=${kptr ?? '?'}${privilege.via === 'root' ? '' : privilege.via === 'sudo' ? `, user ${privilege.user} through sudo` : `, read as ${privilege.user}, who is not root`}): ` +
         `every address in kallsyms is 0, so names and types are known but addresses are not (as root with kptr_restrict 0 or 1 they are visible)`,
     );
   }

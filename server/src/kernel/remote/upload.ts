@@ -97,19 +97,19 @@ export async function uploadFile(
       }
       failure = `the file on the target has ${size.stdout.trim() || '?'} bytes, not ${bytes.length}`;
     }
-    // Whatever is left of it goes; then: was it the disk?
-    await runner.run(`rm -f ${shellQuote(remotePath)}`, cmdOptions).catch(() => undefined);
-    if (NO_SPACE.test(failure)) {
-      const free = await runner
-        .run(`df -k ${shellQuote(dir)} 2>/dev/null | tail -n 1`, cmdOptions)
-        .catch(() => undefined);
-      if (/No space/i.test(failure) || (free !== undefined && /\s0\s+\d+%/.test(free.stdout))) {
-        throw new RemoteError(
-          'disk-full',
-          `${runner.host}: no space left in ${dir} for ${bytes.length} bytes (${method}): free some space there, or upload elsewhere; nothing was left behind`,
-          failure,
-        );
-      }
+    // Was it the disk? (asked before the partial file goes, which frees the space again)
+    let full = /No space/i.test(failure);
+    if (!full && NO_SPACE.test(failure)) {
+      const free = await runner.run(`df -k ${shellQuote(dir)} 2>/dev/null | tail -n 1`, cmdOptions);
+      full = /\s0\s+\d+%/.test(free.stdout);
+    }
+    await runner.run(`rm -f ${shellQuote(remotePath)}`, cmdOptions);
+    if (full) {
+      throw new RemoteError(
+        'disk-full',
+        `${runner.host}: no space left in ${dir} for ${bytes.length} bytes (${method}): free some space there, or upload elsewhere; nothing was left behind`,
+        failure,
+      );
     }
     fallbacks.push(`${method}: ${failure}`);
     if (methods.length === 1) break;
