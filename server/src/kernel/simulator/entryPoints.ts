@@ -16,6 +16,8 @@ export interface CallResult {
   /** The callee's return value, when its code was simulated. */
   readonly value?: number;
   readonly printk: readonly PrintkLine[];
+  /** What the callee's simulation approximated (defaults taken, …). */
+  readonly notes?: readonly string[];
 }
 
 /** What code running inside the kernel can see and do. */
@@ -39,6 +41,8 @@ export interface EntryResult {
   readonly simulated: boolean;
   /** Why not simulated, or what was approximated. */
   readonly note?: string;
+  /** What a simulation approximated (defaults taken for kernel calls, …); kept even when simulated. */
+  readonly notes?: readonly string[];
 }
 
 export interface EntryPointRunner {
@@ -87,9 +91,11 @@ export interface ModuleScript {
  * defaults. For tests of the loader's paths (init returning -ENODEV, a positive value, …).
  */
 export class ScriptedEntryPointRunner implements EntryPointRunner {
-  private readonly fallback = new DefaultEntryPointRunner();
-
-  constructor(private readonly scripts: Readonly<Record<string, ModuleScript>>) {}
+  /** @param fallback runs the modules without a script (default: the declared defaults). */
+  constructor(
+    private readonly scripts: Readonly<Record<string, ModuleScript>>,
+    private readonly fallback: EntryPointRunner = new DefaultEntryPointRunner(),
+  ) {}
 
   runInit(context: EntryContext): EntryResult {
     const entry = this.scripts[context.module.name]?.init;
@@ -102,7 +108,8 @@ export class ScriptedEntryPointRunner implements EntryPointRunner {
   }
 
   callFunction(context: EntryContext, name: string, args: readonly number[]): CallResult | undefined {
-    return this.scripts[context.module.name]?.functions?.[name]?.(args);
+    const scripted = this.scripts[context.module.name]?.functions?.[name];
+    return scripted !== undefined ? scripted(args) : this.fallback.callFunction?.(context, name, args);
   }
 }
 

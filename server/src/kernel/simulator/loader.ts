@@ -313,6 +313,7 @@ export function entryContext(kernel: KernelState, loaded: LoadedModule): EntryCo
 export function record(kernel: KernelState, result: EntryResult): void {
   for (const line of result.printk) kernel.printk(line.level, line.text);
   if (!result.simulated && result.note !== undefined) kernel.note(result.note);
+  for (const note of result.notes ?? []) kernel.note(note);
 }
 
 function hasSignatureMarker(bytes: Uint8Array): boolean {

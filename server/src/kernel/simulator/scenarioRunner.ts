@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import type { CParser } from '../parsing/cParser';
 import type { KernelProfile } from '../symbols/kernelProfile';
+import { InterpreterEntryPointRunner } from '../interpreter/interpreterRunner';
 import { ScriptedEntryPointRunner, type EntryPointRunner } from './entryPoints';
 import type { KernelConfig } from './kernelConfig';
 import { KernelState } from './kernelState';
@@ -34,7 +35,7 @@ export interface ScenarioFileOptions {
   readonly parser?: CParser;
   /** Continue from this machine (its runner is replaced by the scenario's); boot a fresh one otherwise. */
   readonly machine?: Machine;
-  /** Runs init/exit code; default: the scenario's `#sim` scripts over the declared defaults. */
+  /** Runs init/exit code; default: the scenario's `#sim` scripts, then the C interpreter (with a parser), then the declared defaults. */
   readonly runner?: EntryPointRunner;
 }
 
@@ -42,7 +43,13 @@ export async function runScenarioFile(scenarioPath: string, options: ScenarioFil
   const text = await fs.readFile(scenarioPath, 'utf8');
   const lines = parseScenario(text);
   const directives = parseSimDirectives(lines);
-  const runner = options.runner ?? new ScriptedEntryPointRunner(directives.scripts);
+  // Module code runs in the interpreter when its sources are found; `#sim` scripts take precedence.
+  const runner =
+    options.runner ??
+    new ScriptedEntryPointRunner(
+      directives.scripts,
+      options.parser ? new InterpreterEntryPointRunner(options.parser) : undefined,
+    );
   const fresh = options.machine === undefined;
   const machine =
     options.machine ?? new Machine(new KernelState({ profile: options.profile, config: options.config, runner }));
