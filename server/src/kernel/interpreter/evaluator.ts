@@ -79,7 +79,10 @@ export interface Services {
   /** A fresh simulated address for an object of `size` bytes. */
   allocate(size: number): bigint;
   /** Calls another module's (or the kernel's) export; undefined when nobody exports the name. */
-  callExport(name: string, args: readonly Value[]): { value?: Value; printk: readonly PrintkLine[] } | undefined;
+  callExport(
+    name: string,
+    args: readonly Value[],
+  ): { value?: Value; printk: readonly PrintkLine[]; notes?: readonly string[] } | undefined;
   /** A function's size in the module's symbol table, for %pS. */
   symbolSize(name: string): number | undefined;
 }
@@ -154,6 +157,8 @@ const literalMemory = new WeakMap<Expr, Memory>();
 export class Evaluator {
   readonly printk: PrintkLine[] = [];
   readonly notes = new Set<string>();
+  /** Notes of other modules' code this run called (already naming their module). */
+  readonly foreignNotes = new Set<string>();
   private depth = 0;
   private lastOpen = false;
   private readonly expanding = new Set<string>();
@@ -1006,6 +1011,7 @@ export class Evaluator {
     const exported = this.services.callExport(name, args);
     if (exported !== undefined) {
       for (const line of exported.printk) this.pushLine(line);
+      for (const n of exported.notes ?? []) if (this.foreignNotes.size < 200) this.foreignNotes.add(n);
       if (exported.value !== undefined) return this.convert(exported.value, this.program.prototypes.get(name) ?? T.int);
     }
     if (isDefault(name)) {

@@ -235,13 +235,20 @@ function number(out: Output, value: bigint, base: number, small: boolean, signed
   digits = small ? digits : digits.toUpperCase();
   let precision = Math.max(spec.precision, digits.length);
   width -= precision;
-  if (!(spec.flags & (ZEROPAD | LEFT))) out.repeat(' ', width);
+  // Each padding loop of number() runs field_width down to -1: the next one pads no more.
+  if (!(spec.flags & (ZEROPAD | LEFT))) {
+    out.repeat(' ', width);
+    width = Math.min(width, 0);
+  }
   out.push(sign);
   if (needPrefix) {
     if (base === 16 || !isZero) out.push('0');
     if (base === 16) out.push(small ? 'x' : 'X');
   }
-  if (!(spec.flags & LEFT)) out.repeat(spec.flags & ZEROPAD ? '0' : ' ', width);
+  if (!(spec.flags & LEFT)) {
+    out.repeat(spec.flags & ZEROPAD ? '0' : ' ', width);
+    width = Math.min(width, 0);
+  }
   while (digits.length < precision--) out.push('0');
   out.push(digits);
   out.repeat(' ', width);

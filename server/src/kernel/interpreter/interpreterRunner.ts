@@ -194,7 +194,7 @@ export class InterpreterEntryPointRunner implements EntryPointRunner {
     return {
       ...(value !== undefined ? { value } : {}),
       printk: ev.printk,
-      notes: [...ev.notes].map((n) => `${name}: ${n}`),
+      notes: [...[...ev.notes].map((n) => `${name}: ${n}`), ...ev.foreignNotes],
       stopped,
     };
   }

@@ -166,6 +166,9 @@ export function readProgram(parser: CParser, name: string, files: readonly strin
             case 'type_definition':
               reader.typeDefinition(node);
               break;
+            case 'enum_specifier':
+              reader.baseType(node);
+              break;
             case 'preproc_def': {
               const macroName = node.childForFieldName('name')?.text;
               if (macroName !== undefined)

@@ -381,6 +381,11 @@ export class SyntaxReader {
       case 'type_definition':
         this.typeDefinition(node);
         return { k: 'empty' };
+      case 'enum_specifier':
+      case 'struct_specifier':
+      case 'union_specifier':
+        this.baseType(node);
+        return { k: 'empty' };
       case 'if_statement': {
         const alternative = node.childForFieldName('alternative');
         const elseBody = alternative === null ? undefined : named(alternative)[0];
