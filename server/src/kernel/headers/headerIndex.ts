@@ -1,8 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import { readFileScope, type PreprocessorBranch } from '../model/fileScope';
-import { compiledUnder } from '../model/preprocessorConditions';
+import { readFileScope } from '../model/fileScope';
+import { compiledOffsets, directiveBranches } from '../model/directiveBranches';
 import type { ModuleSource } from '../model/kernelModule';
 import { findFunctionShapes, findPreprocessorFacts, type IncludeDirective } from '../model/sourceFacts';
 import type { CParser } from '../parsing/cParser';
@@ -262,7 +262,7 @@ export class HeaderIndex {
       }
       // What sits in a branch the target's .config leaves out is not visible (a CONFIG_DEBUG_FS=y
       // kernel links debugfs_create_dir; the `static inline` stub of its #else is not there).
-      const compiled = compiledOffsets(scope.branches, this.config);
+      const compiled = compiledOffsets(directiveBranches(text), this.config);
       for (const entry of found.sort((a, b) => a.offset - b.offset)) {
         if (compiled(entry.offset) === false) continue;
         names.set(entry.name, (names.get(entry.name) ?? 0) | entry.kind);
@@ -317,35 +317,6 @@ function collectPastedStems(
   for (const match of body.matchAll(/##\s*([A-Za-z0-9_]+)/g)) if (isStem(match[1]!)) suffixes.add(match[1]!);
 }
 
-/**
- * For offsets asked in increasing order: whether the code there is compiled under `config`
- * (false only when some enclosing branch is certainly not taken). Each branch is judged once.
- */
-function compiledOffsets(
-  branches: readonly PreprocessorBranch[],
-  config: KernelConfig | undefined,
-): (offset: number) => boolean | undefined {
-  if (branches.length === 0) return () => true;
-  const taken = branches.map((branch) => compiledUnder([branch], branches, config));
-  const order = branches.map((_, i) => i).sort((a, b) => branches[a]!.start - branches[b]!.start);
-  const open: number[] = [];
-  let next = 0;
-  return (offset) => {
-    while (next < order.length && branches[order[next]!]!.start <= offset) {
-      const index = order[next++]!;
-      while (open.length > 0 && branches[open[open.length - 1]!]!.end <= branches[index]!.start) open.pop();
-      open.push(index);
-    }
-    let result: boolean | undefined = true;
-    for (const index of open) {
-      const branch = branches[index]!;
-      if (branch.start > offset || offset >= branch.end) continue;
-      if (taken[index] === false) return false;
-      if (taken[index] === undefined) result = undefined;
-    }
-    return result;
-  };
-}
 
 /** The type_identifier a typedef's declarator declares (`u8`, `(*handler_t)(int)`, `table_t[4]`). */
 function typedefName(declarator: Node): Node | undefined {

@@ -1,8 +1,8 @@
 import type { KernelConfig } from '../kbuild/kernelConfig';
-import { branchesAt } from './fileScope';
+import { compiledOffsets, directiveBranches } from './directiveBranches';
+import type { PreprocessorBranch } from './fileScope';
 import type { NameUse } from './functionFacts';
 import type { KernelModule, ModuleSource } from './kernelModule';
-import { compiledUnder } from './preprocessorConditions';
 
 /** What the headers a module includes say about names (see HeaderVisibility). */
 export interface HeaderNames {
@@ -40,6 +40,17 @@ export interface SymbolReference {
   readonly certain: boolean;
   /** A visible header declares it (prototype or extern variable). */
   readonly declared: boolean;
+}
+
+const branchCache = new WeakMap<ModuleSource, readonly PreprocessorBranch[]>();
+
+function branchesOf(source: ModuleSource): readonly PreprocessorBranch[] {
+  let branches = branchCache.get(source);
+  if (branches === undefined) {
+    branches = directiveBranches(source.text);
+    branchCache.set(source, branches);
+  }
+  return branches;
 }
 
 /** GCC builtins and keywords tree-sitter reads as identifiers. */
@@ -141,25 +152,41 @@ export function symbolReferences(
     // C has no calls at file scope: `MODULE_LICENSE("GPL");`, `DEFINE_MUTEX(lock);` are macros.
     for (const use of source.facts.fileScopeUses) if (use.isCall) macroNames.add(use.name);
     for (const invocation of source.facts.macros) macroNames.add(invocation.name);
+    // Also #defines the tree does not show as such (inside an enum's body, in an error stretch).
+    for (const match of source.text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/gm)) macroNames.add(match[1]!);
   }
   const isMacro = (name: string): boolean => macroNames.has(name) || ((headers?.kindOf(name) ?? 0) & MACRO) !== 0;
 
   // Names handed straight to a macro (`DECLARE_WAITQUEUE(wait, current)`) may be defined by it.
   const passedToMacros = new Set<string>();
-  const uses: { source: ModuleSource; use: NameUse }[] = [];
+  const uses: { source: ModuleSource; use: NameUse; compiled: boolean | undefined }[] = [];
   for (const source of module.sources) {
-    const all = [...source.facts.fileScopeUses, ...source.facts.functions.flatMap((f) => f.uses)];
+    const all = [...source.facts.fileScopeUses, ...source.facts.functions.flatMap((f) => f.uses)].sort(
+      (a, b) => a.start - b.start,
+    );
+    // Branch extents from the directive lines: tree-sitter can misplace where an #else ends.
+    const compiledAt = compiledOffsets(branchesOf(source), config);
     for (const use of all) {
       const callee = use.argumentOf?.[0];
       if (!use.isCall && callee !== undefined && isMacro(callee)) passedToMacros.add(use.name);
-      uses.push({ source, use });
+      uses.push({ source, use, compiled: compiledAt(use.start) });
     }
   }
 
+  // Typedef names, and names macros define (neither is a link-time reference).
   const typedefs = typedefNames(module);
+  // `static DEFINE_MUTEX(lock);` parses as a prototype of DEFINE_MUTEX: its "parameters" are definitions.
+  for (const source of module.sources) {
+    for (const declaration of source.facts.declarations) {
+      if (declaration.kind !== 'function-prototype' || !isMacro(declaration.name)) continue;
+      for (const match of source.text.slice(declaration.nameEnd, declaration.end).matchAll(/[A-Za-z_]\w*/g)) {
+        typedefs.add(match[0]);
+      }
+    }
+  }
   const pasted = pastedFromArgument(module);
   const byName = new Map<string, { uses: SymbolUse[]; certain: boolean }>();
-  for (const { source, use } of uses) {
+  for (const { source, use, compiled } of uses) {
     const name = use.name;
     if (module.definedNames.has(name) || module.macroDefinedNames.has(name) || macroNames.has(name)) continue;
     if (isCompilerName(name) || typedefs.has(name)) continue;
@@ -169,8 +196,6 @@ export function symbolReferences(
     // A member or type handed to a macro (`container_of(p, struct s, member)`) is no reference.
     if (!use.isCall && !declared && use.argumentOf?.some(isMacro)) continue;
     if (!declared && passedToMacros.has(name)) continue;
-    const branches = branchesAt(source.facts.branches, use.start);
-    const compiled = branches.length === 0 ? true : compiledUnder(branches, source.facts.branches, config);
     if (compiled === false) continue;
     const certain =
       compiled === true &&
