@@ -16,8 +16,7 @@ export function directiveBranches(text: string): PreprocessorBranch[] {
   let inComment = false;
   let lineStart = 0;
   while (lineStart <= text.length) {
-    let lineEnd = text.indexOf('\n', lineStart);
-    if (lineEnd === -1) lineEnd = text.length;
+    const lineEnd = text.indexOf('\n', lineStart) === -1 ? text.length : text.indexOf('\n', lineStart);
     let line = text.slice(lineStart, lineEnd);
     // A directive may continue over several lines.
     let next = lineEnd + 1;
@@ -25,7 +24,6 @@ export function directiveBranches(text: string): PreprocessorBranch[] {
       let end = text.indexOf('\n', next);
       if (end === -1) end = text.length;
       line = line.slice(0, -1) + ' ' + text.slice(next, end);
-      lineEnd = end;
       next = end + 1;
     }
     const startsInComment = inComment;
