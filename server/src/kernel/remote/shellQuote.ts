@@ -27,7 +27,7 @@ const PARAM_NAME = /^[A-Za-z0-9_-]+$/;
  * The argument word that makes the kernel see `name` = `value` exactly: kmod's insmod and modprobe
  * join their arguments with spaces and the kernel splits them again with next_arg, which knows
  * double quotes and nothing else. A value with blanks is put in double quotes; a value the kernel
- * cannot receive unchanged (a newline, or double quotes that would open or close a quoted part at
+ * cannot receive unchanged (double quotes that would open or close a quoted part at
  * a blank, or a trailing one it would strip) is refused rather than changed. `undefined` is a bare
  * `name` (a bool set to true).
  */

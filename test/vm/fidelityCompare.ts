@@ -1,0 +1,205 @@
+// Line-by-line comparison of a real-kernel transcript with the simulator's, for the fidelity suite
+// (test/vm/fidelity.test.ts) and the simulator's tests against the recorded goldens
+// (test/unit/simulator/realGoldens.test.ts). Both sides are normalised alike (log timestamps and
+// module addresses masked); then each command's block is compared, line by line (longest common
+// subsequence). Lines that cannot match are excused only by a named known difference with its
+// reason; anything else is an unexplained difference.
+
+/** Why some lines of a real transcript cannot match the simulator's. */
+export interface KnownDifference {
+  readonly id: string;
+  readonly why: string;
+  /** Lines (of either side, normalised) this difference accounts for, wherever they are. */
+  readonly lines?: RegExp;
+  /** Only on this side. */
+  readonly side?: 'real' | 'sim';
+  /** Whole blocks (matched on their `$ command` line) whose differing lines this accounts for. */
+  readonly blocks?: RegExp;
+  /** Only in these scenarios (file names); every scenario when absent. */
+  readonly scenarios?: readonly string[];
+}
+
+/** Differences every scenario may show, with their reasons. */
+export const COMMON_DIFFERENCES: readonly KnownDifference[] = [
+  {
+    id: 'boot-modules',
+    why: 'the guest loads 8 in-tree virtio/failover modules at boot for its network; the simulator boots with none',
+    lines: /\b(virtio\w*|net_failover|failover)\b/,
+  },
+  {
+    id: 'module-printk',
+    why: "a module's own printk lines: the simulator runs no C code until the interpreter lands (scenarios may say them with #sim lines)",
+    side: 'real',
+    lines:
+      /^<\d>\[T\] (?!.*(?:taints kernel\.|module verification failed|Disabling lock debugging|Unknown symbol|no symbol version|disagrees about version|version magic|invalid for parameter|too large for parameter|unknown parameter|can only take|string doesn't fit|Invalid ELF|No module found|exports duplicate symbol|but does not import it|suspiciously returned|loading module anyway))/,
+  },
+  {
+    id: 'dump-stack',
+    why: 'dump_stack() after init returned a positive value (registers, call trace): not simulated',
+    side: 'real',
+    lines:
+      /^<4>\[T\] (CPU: \d+ PID|Hardware name:|Call Trace:| <\/?TASK>|RIP: |Code: |RSP: |RAX: |RDX: |RBP: |R\d+: | (\? )?\w+(\.\w+)?\+0x[0-9a-f]+\/0x[0-9a-f]+)/,
+  },
+  {
+    id: 'devices',
+    why: 'files of devices and drivers that init code would create (/dev/chardev, /sys/class/chardev, platform drivers): the simulator runs no init code',
+    blocks: /^\$ (ls \/sys\/class\/chardev|cat \/dev\/chardev|ls \/sys\/bus\/platform)/,
+  },
+];
+
+/** Masks what changes from boot to boot: log timestamps, module addresses (/proc/modules, kallsyms). */
+export function normalizeLine(line: string): string {
+  return line
+    .replace(/^<(\d)>\[ *\d+\.\d+\]/, '<$1>[T]')
+    .replace(/0x[0-9a-f]{16}\b/g, '0xADDR')
+    .replace(/^[0-9a-f]{16} /, 'ADDR ');
+}
+
+interface Block {
+  readonly head: string;
+  readonly lines: string[];
+}
+
+/** Blocks: a `$ command` line with what follows, or a comment/blank line alone. */
+function blocks(transcript: string): Block[] {
+  const out: Block[] = [];
+  for (const raw of transcript.replace(/\n$/, '').split('\n')) {
+    const line = normalizeLine(raw);
+    if (line.startsWith('$ ') || out.length === 0 || !out[out.length - 1]!.head.startsWith('$ ')) {
+      out.push({ head: line, lines: [line] });
+    } else {
+      out[out.length - 1]!.lines.push(line);
+    }
+  }
+  return out;
+}
+
+/** Drops `--- stdout:`/`--- stderr:` headers left with nothing under them once lines were excused. */
+function dropEmptyHeaders(lines: string[]): string[] {
+  return lines.filter(
+    (l, i) => !(/^--- (stdout|stderr):$/.test(l) && /^(--- |\[exit=)/.test(lines[i + 1] ?? '[exit=')),
+  );
+}
+
+function lcs(a: readonly string[], b: readonly string[]): { equal: number; onlyA: string[]; onlyB: string[] } {
+  const n = a.length;
+  const m = b.length;
+  const t: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--)
+      t[i]![j] = a[i] === b[j] ? t[i + 1]![j + 1]! + 1 : Math.max(t[i + 1]![j]!, t[i]![j + 1]!);
+  }
+  const onlyA: string[] = [];
+  const onlyB: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < n && j < m) {
+    if (a[i] === b[j]) {
+      i++;
+      j++;
+    } else if (t[i + 1]![j]! >= t[i]![j + 1]!) onlyA.push(a[i++]!);
+    else onlyB.push(b[j++]!);
+  }
+  while (i < n) onlyA.push(a[i++]!);
+  while (j < m) onlyB.push(b[j++]!);
+  return { equal: t[0]![0]!, onlyA, onlyB };
+}
+
+export interface Unexplained {
+  readonly block: string;
+  readonly real: readonly string[];
+  readonly sim: readonly string[];
+}
+
+export interface Comparison {
+  readonly scenario: string;
+  /** Lines of the real transcript compared (after excused lines are set aside). */
+  readonly compared: number;
+  /** Of those, the lines the simulator printed identically, in the same place. */
+  readonly equal: number;
+  /** The same, counting only what commands printed and their exit lines (not `$ command` lines or comments). */
+  readonly outputCompared: number;
+  readonly outputEqual: number;
+  /** Lines (real and simulated) set aside, by known difference. */
+  readonly excused: ReadonlyMap<string, number>;
+  readonly unexplained: readonly Unexplained[];
+}
+
+export function compareTranscripts(
+  scenario: string,
+  real: string,
+  sim: string,
+  known: readonly KnownDifference[] = COMMON_DIFFERENCES,
+): Comparison {
+  const applicable = known.filter((k) => k.scenarios === undefined || k.scenarios.includes(scenario));
+  const realBlocks = blocks(real);
+  const simBlocks = blocks(sim);
+  const excused = new Map<string, number>();
+  const excuse = (id: string, n = 1) => excused.set(id, (excused.get(id) ?? 0) + n);
+  const unexplained: Unexplained[] = [];
+  let compared = 0;
+  let equal = 0;
+  let outputCompared = 0;
+  let outputEqual = 0;
+  if (realBlocks.length !== simBlocks.length) {
+    unexplained.push({ block: `(${realBlocks.length} blocks real, ${simBlocks.length} simulated)`, real: [], sim: [] });
+  }
+  const count = Math.min(realBlocks.length, simBlocks.length);
+  for (let b = 0; b < count; b++) {
+    const r = realBlocks[b]!;
+    const s = simBlocks[b]!;
+    // Lines a known difference accounts for, wherever they are.
+    const keep = (lines: readonly string[], side: 'real' | 'sim') =>
+      dropEmptyHeaders(
+        lines.filter((line) => {
+          const k = applicable.find(
+            (d) =>
+              d.lines !== undefined &&
+              d.blocks === undefined &&
+              (d.side === undefined || d.side === side) &&
+              d.lines.test(line),
+          );
+          if (k === undefined) return true;
+          // A module's printk line the simulator printed too (a #sim line) is compared, not excused.
+          if (k.id === 'module-printk' && s.lines.includes(line)) return true;
+          excuse(k.id);
+          return false;
+        }),
+      );
+    const rl = keep(r.lines, 'real');
+    const sl = keep(s.lines, 'sim');
+    const diff = lcs(rl, sl);
+    const blockRule = applicable.find((d) => d.blocks !== undefined && d.blocks.test(r.head));
+    if (blockRule !== undefined && (diff.onlyA.length > 0 || diff.onlyB.length > 0)) {
+      // The whole block is set aside: its lines are not counted as compared.
+      excuse(blockRule.id, diff.onlyA.length + diff.onlyB.length + diff.equal);
+      continue;
+    }
+    compared += rl.length;
+    equal += diff.equal;
+    if (r.head.startsWith('$ ')) {
+      outputCompared += rl.length - 1;
+      outputEqual += diff.equal - (sl[0] === rl[0] ? 1 : 0);
+    }
+    if (diff.onlyA.length > 0 || diff.onlyB.length > 0)
+      unexplained.push({ block: r.head, real: diff.onlyA, sim: diff.onlyB });
+  }
+  return { scenario, compared, equal, outputCompared, outputEqual, excused, unexplained };
+}
+
+/** `samples.scenario: 812/812 lines equal (excused: boot-modules 96, module-printk 40)`. */
+export function describeComparison(c: Comparison): string {
+  const excused = [...c.excused].map(([id, n]) => `${id} ${n}`).join(', ');
+  return `${c.scenario}: ${c.equal}/${c.compared} lines equal (output lines ${c.outputEqual}/${c.outputCompared})${excused ? ` (set aside: ${excused})` : ''}${
+    c.unexplained.length > 0 ? `; ${c.unexplained.length} blocks differ unexplained` : ''
+  }`;
+}
+
+export function describeUnexplained(c: Comparison): string {
+  return c.unexplained
+    .map(
+      (u) =>
+        `${u.block}\n${u.real.map((l) => `  real: ${l}`).join('\n')}\n${u.sim.map((l) => `  sim:  ${l}`).join('\n')}`,
+    )
+    .join('\n');
+}
