@@ -1,11 +1,14 @@
 /**
  * The simulated kernel's speed: an insmod+rmmod pair of hello.ko (system calls only, and through
- * the kmod tools with their output), a scenario line mix, save/restore. Prints figures; asserts
- * nothing. `npx tsx test/bench/simulator.bench.ts`
+ * the kmod tools with their output), a scenario line mix, save/restore, and the same pairs with the
+ * C interpreter running init/exit from the samples' sources. Prints figures; asserts nothing.
+ * `npx tsx test/bench/simulator.bench.ts`
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { InterpreterEntryPointRunner } from '../../server/src/kernel/interpreter/interpreterRunner';
+import { CParser } from '../../server/src/kernel/parsing/cParser';
 import { KernelState } from '../../server/src/kernel/simulator/kernelState';
 import { loadModule } from '../../server/src/kernel/simulator/loader';
 import { Machine } from '../../server/src/kernel/simulator/machine';
@@ -106,4 +109,63 @@ measure('restore it', 20, 1, () => {
   restoreMachine(json, profile);
 });
 console.log(`saved state: ${(json.length / 1024).toFixed(0)} KB`);
-console.log(`memory: ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB resident`);
+
+async function interpreted(): Promise<void> {
+  const samples = path.resolve(__dirname, '../../samples');
+  const folders: Readonly<Record<string, string>> = {
+    hello: 'hello',
+    provider: 'provider',
+    consumer: 'consumer',
+    params: 'params',
+  };
+  const runner = new InterpreterEntryPointRunner(await CParser.load(), {
+    sourceDir: (m) => (folders[m.name] !== undefined ? path.join(samples, folders[m.name]!) : undefined),
+  });
+  const m = new Machine(new KernelState({ profile, runner }));
+  for (const name of ['hello', 'provider', 'consumer', 'params'])
+    m.writeFile(`/mods/${name}.ko`, { kind: 'bytes', bytes: ko(name) });
+  const started = performance.now();
+  loadModule(m.kernel, { kind: 'image', bytes: hello, path: '/mods/hello.ko' }, '');
+  deleteModule(m.kernel, 'hello');
+  console.log(
+    `${'interpreter: first insmod+rmmod of hello (sources parsed)'.padEnd(62)} ${((performance.now() - started) * 1000).toFixed(1).padStart(8)} µs`,
+  );
+  measure('interpreter: insmod+rmmod pair, system calls (hello.ko)', 50, N, () => {
+    for (let i = 0; i < N; i++) {
+      loadModule(m.kernel, { kind: 'image', bytes: hello, path: '/mods/hello.ko' }, '');
+      deleteModule(m.kernel, 'hello');
+      m.kernel.settle();
+    }
+    m.kernel.log.clear();
+  });
+  measure('interpreter: insmod+rmmod pair through kmod (hello.ko)', 50, N, () => {
+    for (let i = 0; i < N; i++) {
+      runCommand(m, 'kmod', 'insmod /mods/hello.ko');
+      runCommand(m, 'kmod', 'rmmod hello');
+      m.kernel.settle();
+    }
+    m.kernel.log.clear();
+  });
+  measure('interpreter: provider+consumer load (a call across modules), unload', 50, N, () => {
+    for (let i = 0; i < N; i++) {
+      runCommand(m, 'kmod', 'insmod /mods/provider.ko');
+      runCommand(m, 'kmod', 'insmod /mods/consumer.ko');
+      runCommand(m, 'kmod', 'rmmod consumer provider');
+      m.kernel.settle();
+    }
+    m.kernel.log.clear();
+  });
+  measure('interpreter: params.ko with 4 parameters, one sysfs write, unload', 50, N, () => {
+    for (let i = 0; i < N; i++) {
+      runCommand(m, 'kmod', 'insmod /mods/params.ko count=3 \'name="a b"\' ports=1,2,3 tag=x');
+      runCommand(m, 'kmod', 'echo 42 > /sys/module/params/parameters/count');
+      runCommand(m, 'kmod', 'rmmod params');
+      m.kernel.settle();
+    }
+    m.kernel.log.clear();
+  });
+}
+
+void interpreted().then(() => {
+  console.log(`memory: ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB resident`);
+});

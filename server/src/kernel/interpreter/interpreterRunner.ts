@@ -7,6 +7,7 @@
  * Without sources it answers as DefaultEntryPointRunner does. Nothing escapes as an exception:
  * bounds, unsupported code and internal faults become notes with the declared defaults.
  */
+import * as path from 'node:path';
 import type { CParser } from '../parsing/cParser';
 import {
   DefaultEntryPointRunner,
@@ -38,7 +39,7 @@ const MAX_CROSS_MODULE_DEPTH = 16;
 
 export class InterpreterEntryPointRunner implements EntryPointRunner {
   private readonly fallback = new DefaultEntryPointRunner();
-  private readonly programs = new Map<string, { stamp: string; program: Program }>();
+  private readonly programs = new Map<string, { stamp: string; folderStamp: string; program: Program }>();
   private readonly instances = new Map<string, LiveInstance>();
   /** Character device majors held by the modules this runner ran (fs/char_dev.c's table). */
   readonly chrdevs = new ChrdevTable();
@@ -60,13 +61,16 @@ export class InterpreterEntryPointRunner implements EntryPointRunner {
     const dir = module.sourceDir ?? this.options.sourceDir?.(module);
     if (dir === undefined) return undefined;
     const key = `${dir}\0${module.name}`;
-    const files = moduleFiles(dir, module.name);
+    // The folder's and its makefiles' stamps say whether the list of files can have changed.
+    const folderStamp = filesStamp([dir, path.join(dir, 'Kbuild'), path.join(dir, 'Makefile')]);
+    const cached = this.programs.get(key);
+    const files =
+      cached !== undefined && cached.folderStamp === folderStamp ? cached.program.files : moduleFiles(dir, module.name);
     if (files.length === 0) return undefined;
     const stamp = filesStamp(files);
-    const cached = this.programs.get(key);
-    if (cached !== undefined && cached.stamp === stamp) return cached.program;
+    if (cached !== undefined && cached.stamp === stamp && cached.folderStamp === folderStamp) return cached.program;
     const program = readProgram(this.parser, module.name, files);
-    this.programs.set(key, { stamp, program });
+    this.programs.set(key, { stamp, folderStamp, program });
     return program;
   }
 
