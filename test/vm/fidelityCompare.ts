@@ -15,6 +15,8 @@ export interface KnownDifference {
   readonly side?: 'real' | 'sim';
   /** Whole blocks (matched on their `$ command` line) whose differing lines this accounts for. */
   readonly blocks?: RegExp;
+  /** Only these occurrences (1 = the first block in the scenario with that `$ command` line). */
+  readonly nth?: readonly number[];
   /** Only in these scenarios (file names); every scenario when absent. */
   readonly scenarios?: readonly string[];
 }
@@ -27,18 +29,18 @@ export const COMMON_DIFFERENCES: readonly KnownDifference[] = [
     lines: /\b(virtio\w*|net_failover|failover)\b/,
   },
   {
-    id: 'module-printk',
-    why: "a module's own printk lines: the simulator runs no C code until the interpreter lands (scenarios may say them with #sim lines)",
-    side: 'real',
-    lines:
-      /^<\d>\[T\] (?!.*(?:taints kernel\.|module verification failed|Disabling lock debugging|Unknown symbol|no symbol version|disagrees about version|version magic|invalid for parameter|too large for parameter|unknown parameter|can only take|string doesn't fit|Invalid ELF|No module found|exports duplicate symbol|but does not import it|suspiciously returned|loading module anyway))/,
-  },
-  {
     id: 'dump-stack',
     why: 'dump_stack() after init returned a positive value (registers, call trace): not simulated',
     side: 'real',
     lines:
       /^<4>\[T\] (CPU: \d+ PID|Hardware name:|Call Trace:| <\/?TASK>|RIP: |Code: |RSP: |RAX: |RDX: |RBP: |R\d+: | (\? )?\w+(\.\w+)?\+0x[0-9a-f]+\/0x[0-9a-f]+)/,
+  },
+  {
+    id: 'module-printk',
+    why: "a module's own printk lines: the simulator runs no C code until the interpreter lands (scenarios may say them with #sim lines)",
+    side: 'real',
+    lines:
+      /^<\d>\[T\] (?!.*(?:taints kernel\.|module verification failed|Disabling lock debugging|Unknown symbol|no symbol version|disagrees about version|version magic|invalid for parameter|too large for parameter|unknown parameter|can only take|string doesn't fit|Invalid ELF|No module found|exports duplicate symbol|but does not import it|suspiciously returned|loading module anyway))/,
   },
   {
     id: 'devices',
@@ -74,35 +76,59 @@ function blocks(transcript: string): Block[] {
   return out;
 }
 
-/** Drops `--- stdout:`/`--- stderr:` headers left with nothing under them once lines were excused. */
-function dropEmptyHeaders(lines: string[]): string[] {
-  return lines.filter(
-    (l, i) => !(/^--- (stdout|stderr):$/.test(l) && /^(--- |\[exit=)/.test(lines[i + 1] ?? '[exit=')),
-  );
-}
-
-function lcs(a: readonly string[], b: readonly string[]): { equal: number; onlyA: string[]; onlyB: string[] } {
+/** Which lines of a and of b are in a longest common subsequence. */
+function lcs(a: readonly string[], b: readonly string[]): { inA: boolean[]; inB: boolean[]; equal: number } {
   const n = a.length;
   const m = b.length;
   const t: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--)
+    for (let j = m - 1; j >= 0; j--) {
       t[i]![j] = a[i] === b[j] ? t[i + 1]![j + 1]! + 1 : Math.max(t[i + 1]![j]!, t[i]![j + 1]!);
+    }
   }
-  const onlyA: string[] = [];
-  const onlyB: string[] = [];
+  const inA = new Array<boolean>(n).fill(false);
+  const inB = new Array<boolean>(m).fill(false);
   let i = 0;
   let j = 0;
   while (i < n && j < m) {
     if (a[i] === b[j]) {
-      i++;
-      j++;
-    } else if (t[i + 1]![j]! >= t[i]![j + 1]!) onlyA.push(a[i++]!);
-    else onlyB.push(b[j++]!);
+      inA[i++] = true;
+      inB[j++] = true;
+    } else if (t[i + 1]![j]! >= t[i]![j + 1]!) i++;
+    else j++;
   }
-  while (i < n) onlyA.push(a[i++]!);
-  while (j < m) onlyB.push(b[j++]!);
-  return { equal: t[0]![0]!, onlyA, onlyB };
+  return { inA, inB, equal: t[0]![0]! };
+}
+
+const HEADER = /^--- (stdout|stderr):$/;
+
+/**
+ * The known difference of each line the other side lacks (undefined: unexplained). A `--- stdout:`
+ * header left with only excused lines under it goes with them.
+ */
+function classify(
+  lines: readonly string[],
+  matched: readonly boolean[],
+  side: 'real' | 'sim',
+  rules: readonly KnownDifference[],
+): (string | undefined)[] {
+  const ids = lines.map((line, i) =>
+    matched[i]
+      ? undefined
+      : rules.find((d) => d.lines !== undefined && (d.side === undefined || d.side === side) && d.lines.test(line))?.id,
+  );
+  for (let i = 0; i < lines.length; i++) {
+    if (matched[i] || !HEADER.test(lines[i]!)) continue;
+    let k = i + 1;
+    let id: string | undefined;
+    let all = true;
+    for (; k < lines.length && !HEADER.test(lines[k]!) && !lines[k]!.startsWith('[exit='); k++) {
+      if (matched[k] || ids[k] === undefined) all = false;
+      else id ??= ids[k];
+    }
+    if (all && id !== undefined) ids[i] = id;
+  }
+  return ids;
 }
 
 export interface Unexplained {
@@ -145,44 +171,52 @@ export function compareTranscripts(
     unexplained.push({ block: `(${realBlocks.length} blocks real, ${simBlocks.length} simulated)`, real: [], sim: [] });
   }
   const count = Math.min(realBlocks.length, simBlocks.length);
+  const seen = new Map<string, number>();
   for (let b = 0; b < count; b++) {
     const r = realBlocks[b]!;
     const s = simBlocks[b]!;
-    // Lines a known difference accounts for, wherever they are.
-    const keep = (lines: readonly string[], side: 'real' | 'sim') =>
-      dropEmptyHeaders(
-        lines.filter((line) => {
-          const k = applicable.find(
-            (d) =>
-              d.lines !== undefined &&
-              d.blocks === undefined &&
-              (d.side === undefined || d.side === side) &&
-              d.lines.test(line),
-          );
-          if (k === undefined) return true;
-          // A module's printk line the simulator printed too (a #sim line) is compared, not excused.
-          if (k.id === 'module-printk' && s.lines.includes(line)) return true;
-          excuse(k.id);
-          return false;
-        }),
-      );
-    const rl = keep(r.lines, 'real');
-    const sl = keep(s.lines, 'sim');
-    const diff = lcs(rl, sl);
-    const blockRule = applicable.find((d) => d.blocks !== undefined && d.blocks.test(r.head));
-    if (blockRule !== undefined && (diff.onlyA.length > 0 || diff.onlyB.length > 0)) {
-      // The whole block is set aside: its lines are not counted as compared.
-      excuse(blockRule.id, diff.onlyA.length + diff.onlyB.length + diff.equal);
+    const occurrence = (seen.get(r.head) ?? 0) + 1;
+    seen.set(r.head, occurrence);
+    const diff = lcs(r.lines, s.lines);
+    const blockRule = applicable.find(
+      (d) => d.blocks !== undefined && d.blocks.test(r.head) && (d.nth === undefined || d.nth.includes(occurrence)),
+    );
+    const differs = diff.inA.includes(false) || diff.inB.includes(false);
+    if (blockRule !== undefined && differs) {
+      // The whole block is set aside: none of its lines count as compared.
+      excuse(blockRule.id, r.lines.length + s.lines.length);
       continue;
     }
-    compared += rl.length;
+    const lineRules = applicable.filter((d) => d.blocks === undefined);
+    const realIds = classify(r.lines, diff.inA, 'real', lineRules);
+    const simIds = classify(s.lines, diff.inB, 'sim', lineRules);
+    const onlyReal: string[] = [];
+    const onlySim: string[] = [];
+    let blockCompared = 0;
+    r.lines.forEach((line, i) => {
+      if (realIds[i] !== undefined) excuse(realIds[i]!);
+      else {
+        blockCompared++;
+        if (!diff.inA[i]) onlyReal.push(line);
+      }
+    });
+    s.lines.forEach((line, i) => {
+      if (simIds[i] !== undefined) excuse(simIds[i]!);
+      else if (!diff.inB[i]) onlySim.push(line);
+    });
+    compared += blockCompared;
     equal += diff.equal;
     if (r.head.startsWith('$ ')) {
-      outputCompared += rl.length - 1;
-      outputEqual += diff.equal - (sl[0] === rl[0] ? 1 : 0);
+      outputCompared += blockCompared - 1;
+      outputEqual += diff.equal - (diff.inA[0] ? 1 : 0);
     }
-    if (diff.onlyA.length > 0 || diff.onlyB.length > 0)
-      unexplained.push({ block: r.head, real: diff.onlyA, sim: diff.onlyB });
+    if (onlyReal.length > 0 || onlySim.length > 0) {
+      unexplained.push({
+        block: occurrence > 1 ? `${r.head}  (#${occurrence})` : r.head,
+        real: onlyReal,
+        sim: onlySim,
+      });
+    }
   }
   return { scenario, compared, equal, outputCompared, outputEqual, excused, unexplained };
 }

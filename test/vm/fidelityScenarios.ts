@@ -4,6 +4,7 @@
 // recorded goldens).
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { InterpreterEntryPointRunner } from '../../server/src/kernel/interpreter/interpreterRunner';
 import { CParser } from '../../server/src/kernel/parsing/cParser';
 import { ScriptedEntryPointRunner, type EntryPointRunner } from '../../server/src/kernel/simulator/entryPoints';
 import { DEBIAN_6_1_CONFIG } from '../../server/src/kernel/simulator/kernelConfig';
@@ -47,7 +48,84 @@ export const SCENARIOS: readonly FidelityScenario[] = [
  * What the simulator does differently from the real kernel, as the suite found it: each names the
  * blocks it shows in and why. Fixing the simulator should remove entries from here.
  */
-export const SIMULATOR_DIFFERENCES: readonly KnownDifference[] = [...COMMON_DIFFERENCES];
+export const SIMULATOR_DIFFERENCES: readonly KnownDifference[] = [
+  ...COMMON_DIFFERENCES,
+  {
+    id: 'modpost-refuses',
+    why:
+      'kbuild cannot make a .ko of these samples (modpost stops at a GPL-only symbol in a proprietary module, a missing ' +
+      'MODULE_LICENSE, a missing namespace import, even with KBUILD_MODPOST_WARN=1), so the real kernel never sees them ' +
+      "(insmod: No such file); the simulator loads them from their sources. The blocks after them follow: the kernel's " +
+      "first 'P' taint and its messages come later on the real kernel",
+    scenarios: ['reference.scenario'],
+    blocks:
+      /^\$ (insmod \.\.\/.*samples\/broken\/(gpl-only-symbol|missing-license)|dmesg -r -c|cat \/proc\/sys\/kernel\/tainted|cat \/proc\/modules|rmmod nolicense)$/,
+    // dmesg #9, #10, #23, #24; tainted #3; /proc/modules #11 (the insmod and rmmod lines occur once)
+    nth: [1, 3, 9, 10, 11, 23, 24],
+  },
+  {
+    id: 'modpost-refuses',
+    why: 'kbuild cannot make a .ko of missing-namespace-import (modpost: uses symbol from namespace DMA_BUF, but does not import it)',
+    scenarios: ['sources.scenario'],
+    blocks: /^\$ (insmod \.\.\/.*samples\/broken\/missing-namespace-import|dmesg -r -c)$/,
+    nth: [1, 11],
+  },
+  {
+    id: 'depmod-files',
+    why:
+      "the simulator's depmod writes the text files only (no .bin indexes, modules.builtin*, modules.order) and orders " +
+      "modules.dep by path; the guest's depmod also lists its in-tree modules (kernel/…/e1000.ko) and follows modules.order",
+    scenarios: ['reference.scenario'],
+    blocks: /^\$ (ls \/lib\/modules\/6\.1\.0-56-amd64|cat \/lib\/modules\/6\.1\.0-56-amd64\/modules\.dep)$/,
+  },
+  {
+    id: 'source-symbol-order',
+    why:
+      'a module built from sources reports its unknown symbols in declaration order; the kernel goes by the .ko symbol ' +
+      'table (consumer: prov_gpl_mul before prov_add)',
+    scenarios: ['sources.scenario'],
+    blocks: /^\$ dmesg -r -c$/,
+    nth: [3],
+  },
+  {
+    id: 'modinfo-needs-ko',
+    why:
+      "kmod's modinfo takes an argument as a file only when its name ends in .ko; a source folder stands for its .ko under " +
+      "the folder's name (no .ko), so the real modinfo looks for a module of that name and finds none",
+    scenarios: ['sources.scenario'],
+    blocks: /^\$ modinfo \.\.\/.*samples\/params$/,
+  },
+  {
+    id: 'softdeps',
+    why:
+      'simulator: kmod follows modules.softdep (pre: and post: modules) in modprobe, modprobe --show-depends and modprobe -r; ' +
+      'the simulator ignores soft dependencies (the scenario loads and removes them by hand to stay in step)',
+    scenarios: ['deps.scenario'],
+    blocks: /^\$ (modprobe --show-depends lkm-demo(-alias|:anything)|dmesg -r -c)$/,
+    nth: [1, 11],
+  },
+  {
+    id: 'charp-array-null',
+    why: "simulator: an element of a charp array that was never set (NULL) reads back as '(null)' on the real kernel, empty in the simulator",
+    scenarios: ['params.scenario'],
+    lines: /^(\(null\),\(null\)|,)$/,
+  },
+  {
+    id: 'invbool-read-back',
+    why:
+      'simulator: an invbool reads back as it was written on the real kernel (param_get_invbool prints the inverse of the ' +
+      'stored, inverted value); the simulator prints it inverted',
+    scenarios: ['params.scenario'],
+    blocks: /^\$ cat \/sys\/module\/allparams\/parameters\/p_hexint .*p_invbool/,
+    nth: [2],
+  },
+  {
+    id: 'invbool-read-back',
+    why: 'the same, after p_invbool=n',
+    scenarios: ['params.scenario'],
+    blocks: /^\$ cat \/sys\/module\/allparams\/parameters\/p_int .*p_invbool/,
+  },
+];
 
 /** vmlinux's exports with Debian 6.1.0-56-amd64's real CRCs (the simulator tests' profile). */
 export function fixtureProfile(): KernelProfile {
@@ -83,7 +161,10 @@ export async function simulateAfter(machine: Machine, scenario: FidelityScenario
     if (key.startsWith(`${SCENARIO_CWD}/`) || key.startsWith(`${machine.modulesDir}/extra/`)) machine.files.delete(key);
   }
   const lines = parseScenario(readFileSync(file, 'utf8'));
-  machine.kernel.runner = scenario.runner?.() ?? new ScriptedEntryPointRunner(parseSimDirectives(lines).scripts);
+  // As runScenarioFile: #sim scripts first, else the module's C code when its sources are found.
+  machine.kernel.runner =
+    scenario.runner?.() ??
+    new ScriptedEntryPointRunner(parseSimDirectives(lines).scripts, new InterpreterEntryPointRunner(await cParser()));
   machine.cwd = SCENARIO_CWD;
   await prepareScenario(machine, file, lines, new SourceModuleLoader(await cParser(), machine.kernel.config), {
     boot: true,

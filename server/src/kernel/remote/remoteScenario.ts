@@ -50,7 +50,7 @@ function prelude(tools: ToolSet): string {
 
 function tarFolder(dir: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('tar', ['-C', dir, '-cf', '-', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('tar', ['-C', dir, '-chf', '-', '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let size = 0;
     let err = '';
