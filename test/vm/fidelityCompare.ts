@@ -194,14 +194,14 @@ export function compareTranscripts(
     const onlySim: string[] = [];
     let blockCompared = 0;
     r.lines.forEach((line, i) => {
-      if (realIds[i] !== undefined) excuse(realIds[i]!);
+      if (realIds[i] !== undefined) excuse(realIds[i]);
       else {
         blockCompared++;
         if (!diff.inA[i]) onlyReal.push(line);
       }
     });
     s.lines.forEach((line, i) => {
-      if (simIds[i] !== undefined) excuse(simIds[i]!);
+      if (simIds[i] !== undefined) excuse(simIds[i]);
       else if (!diff.inB[i]) onlySim.push(line);
     });
     compared += blockCompared;
