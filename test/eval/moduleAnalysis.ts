@@ -77,7 +77,10 @@ export async function analyzeModule(
       ...(headers !== undefined ? { headers } : {}),
       ...(profile !== undefined ? { profile: hidden.size > 0 ? withoutExports(profile, hidden) : profile } : {}),
     });
-    const analysis = await workspace.analyzeSources(task.module, sources, { declaredByKbuild: true });
+    const analysis = await workspace.analyzeSources(task.module, sources, {
+      declaredByKbuild: true,
+      ...(task.includeDirs !== undefined ? { includeDirs: task.includeDirs } : {}),
+    });
     visibility = analysis.headerVisibility;
     module = analysis.module;
     diagnostics = analysis.diagnostics;

@@ -15,6 +15,8 @@ export interface AnalyzeTask {
   /** The object name, as modpost reports it. */
   readonly module: string;
   readonly sources: readonly string[];
+  /** The Kbuild file's -I directories (ccflags-y), searched after the kernel's. */
+  readonly includeDirs?: readonly string[];
   /** Edits applied in memory before parsing (seeded defects); none for the baseline. */
   readonly edits: readonly SourceEdit[];
   /** Whether to list where defects could be seeded (baseline runs only). */

@@ -17,6 +17,8 @@ export interface ModuleRecord {
   readonly objectName: string;
   readonly kbuildPath: string;
   readonly sources: readonly string[];
+  /** The Kbuild file's -I directories (ccflags-y). */
+  readonly includeDirs?: readonly string[];
   readonly membersWithoutC: readonly string[];
   readonly editorMapping: EditorVerdict;
   readonly editorDetail?: string;

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { type KbuildFile, parseKbuild } from '../../server/src/kernel/kbuild/kbuildFile';
+import { type KbuildFile, includeDirsOf, parseKbuild } from '../../server/src/kernel/kbuild/kbuildFile';
 import { parseKernelConfig } from '../../server/src/kernel/kbuild/kernelConfig';
 
 /** Modules as `objectName: [member, member?CONFIG_X]`, config on the name as `name?CONFIG_X`. */
@@ -432,5 +432,32 @@ describe('parseKernelConfig', () => {
       'abc.o?CONFIG_STR',
     ]);
     assert.deepEqual(modules(parseKbuild(kbuild, parseKernelConfig('CONFIG_STR="xyz"\n'))).m, ['m_main.o']);
+  });
+});
+
+describe('compiler include directories of a Kbuild file', () => {
+  it('reads -I from ccflags-y, ccflags-$(CONFIG_X), subdir-ccflags-y and EXTRA_CFLAGS, with srctree and src expanded', () => {
+    const file = parseKbuild(
+      [
+        'obj-m += demo.o',
+        'ccflags-y += -I $(srctree)/drivers/media/dvb-frontends -I$(src)/include',
+        'ccflags-$(CONFIG_DEMO_EXTRA) += -Idrivers/extra',
+        'subdir-ccflags-y := -DDEBUG -I$(srctree)/include/demo',
+        'EXTRA_CFLAGS += -Wall -I /opt/demo',
+      ].join('\n'),
+      undefined,
+      { variables: { srctree: '/linux', src: 'drivers/demo', obj: 'drivers/demo' } },
+    );
+    assert.deepEqual(file.includeDirs, [
+      '/linux/drivers/media/dvb-frontends',
+      'drivers/demo/include',
+      'drivers/extra',
+      '/linux/include/demo',
+      '/opt/demo',
+    ]);
+  });
+
+  it('reads both spellings of -I and skips what it cannot expand', () => {
+    assert.deepEqual(includeDirsOf('-I a -Ib -DX -I$(UNKNOWN)/c -I'), ['a', 'b']);
   });
 });

@@ -162,9 +162,11 @@ export class ModuleWorkspace {
       readonly kbuild?: LocatedModule;
       readonly declaredByKbuild?: boolean;
       readonly unreadMembers?: boolean;
+      /** The module's -I directories, when no LocatedModule carries them. */
+      readonly includeDirs?: readonly string[];
     } = {},
   ): Promise<ModuleAnalysis> {
-    const visibility = this.headers?.visibility(ordered);
+    const visibility = this.headers?.visibility(ordered, origin.kbuild?.includeDirs ?? origin.includeDirs ?? []);
     const context: CheckContext = {
       ...this.context,
       ...(this.headers?.headers.release !== undefined ? { release: this.headers.headers.release } : {}),
@@ -177,6 +179,7 @@ export class ModuleWorkspace {
               kindOf: (name: string) => visibility.kindOf(name),
               mayBePasted: (name: string, isCall: boolean) => visibility.mayBePasted(name, isCall),
               complete: visibility.unresolved.length === 0,
+              macros: (name: string) => visibility.macros(name),
             },
           }
         : {}),

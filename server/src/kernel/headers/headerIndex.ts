@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { readFileScope } from '../model/fileScope';
 import { compiledOffsets, directiveBranches } from '../model/directiveBranches';
+import { textualFunctionDefinitions } from '../model/textualNames';
 import type { ModuleSource } from '../model/kernelModule';
 import { findFunctionShapes, findPreprocessorFacts, type IncludeDirective } from '../model/sourceFacts';
 import type { CParser } from '../parsing/cParser';
@@ -74,8 +75,8 @@ interface CachedHeader {
   readonly size: number;
   readonly mtimeMs: number;
   readonly summary: HeaderSummary;
-  /** Resolved paths of its includes, computed once. */
-  resolved?: { files: string[] };
+  /** Resolved paths of its includes, and the includes the kernel's directories do not provide. */
+  resolved?: { files: string[]; missing: IncludeDirective[] };
 }
 
 const MAX_HEADER_BYTES = 2 * 1024 * 1024;
@@ -118,14 +119,25 @@ export class HeaderIndex {
     else this.cache.delete(file);
   }
 
-  visibility(sources: readonly ModuleSource[]): HeaderVisibility {
+  /**
+   * `extraDirs` are the module's own `-I` directories (its Kbuild's ccflags-y), searched after the
+   * kernel's, as kbuild orders them.
+   */
+  visibility(sources: readonly ModuleSource[], extraDirs: readonly string[] = []): HeaderVisibility {
+    const resolveExtra = (include: IncludeDirective): string | undefined => {
+      for (const dir of extraDirs) {
+        const candidate = path.join(dir, include.path);
+        if (this.load(candidate) !== undefined) return candidate;
+      }
+      return undefined;
+    };
     const visited = new Set<string>();
     const unresolved = new Set<string>();
     const queue: string[] = [...this.headers.forcedIncludes];
     for (const source of sources) {
       for (const include of source.facts.includes) {
         if (include.path.endsWith('.c')) continue;
-        const file = this.resolve(include, path.dirname(source.path));
+        const file = this.resolve(include, path.dirname(source.path)) ?? resolveExtra(include);
         if (file !== undefined) queue.push(file);
         else unresolved.add(include.path);
       }
@@ -138,6 +150,15 @@ export class HeaderIndex {
       if (cached === undefined) continue;
       cached.resolved ??= this.resolveAll(cached.summary.includes, path.dirname(file));
       for (const next of cached.resolved.files) if (!visited.has(next)) queue.push(next);
+      // A driver's own header including another it finds through the Makefile's -I ("af9013.h").
+      for (const missing of cached.resolved.missing) {
+        const found = resolveExtra(missing);
+        if (found !== undefined) {
+          if (!visited.has(found)) queue.push(found);
+        } else if (!missing.system && !this.isKernelHeader(path.dirname(file)) && !missing.path.endsWith('.c')) {
+          unresolved.add(missing.path);
+        }
+      }
     }
     const files = [...visited];
     const summaries = files.map((file) => this.load(file)?.summary);
@@ -152,6 +173,7 @@ export class HeaderIndex {
       for (const prefix of summary.anyPastedPrefixes) anyStems.prefixes.add(prefix);
       for (const suffix of summary.anyPastedSuffixes) anyStems.suffixes.add(suffix);
     }
+    let allMacros: Map<string, MacroBody[]> | undefined;
     const forCalls = stemMatcher(definitionStems);
     const forOthers = stemMatcher(anyStems);
     return {
@@ -167,7 +189,21 @@ export class HeaderIndex {
         return undefined;
       },
       mayBePasted: (name, isCall = true) => (isCall ? forCalls(name) : forCalls(name) || forOthers(name)),
-      macros: (name) => summaries.flatMap((s) => s?.macros.get(name) ?? []),
+      macros: (name) => {
+        // Built on first use: one map over every visible header, instead of a walk per name.
+        if (allMacros === undefined) {
+          allMacros = new Map();
+          for (const summary of summaries) {
+            if (summary === undefined) continue;
+            for (const [macro, bodies] of summary.macros) {
+              const list = allMacros.get(macro);
+              if (list === undefined) allMacros.set(macro, [...bodies]);
+              else list.push(...bodies);
+            }
+          }
+        }
+        return allMacros.get(name) ?? [];
+      },
     };
   }
 
@@ -191,13 +227,22 @@ export class HeaderIndex {
     return undefined;
   }
 
-  private resolveAll(includes: readonly IncludeDirective[], fromDir: string): { files: string[] } {
+  private resolveAll(
+    includes: readonly IncludeDirective[],
+    fromDir: string,
+  ): { files: string[]; missing: IncludeDirective[] } {
     const files: string[] = [];
+    const missing: IncludeDirective[] = [];
     for (const include of includes) {
       const file = this.resolve(include, fromDir);
       if (file !== undefined) files.push(file);
+      else missing.push(include);
     }
-    return { files };
+    return { files, missing };
+  }
+
+  private isKernelHeader(dir: string): boolean {
+    return this.headers.includeDirs.some((root) => dir === root || dir.startsWith(root + path.sep));
   }
 
   private load(file: string): CachedHeader | undefined {
@@ -260,6 +305,12 @@ export class HeaderIndex {
           if (named) add(text.slice(named.startIndex, named.endIndex), NameKind.type, named.startIndex);
         }
       }
+      // Inline functions error recovery dropped from the tree (a #if inside their body, …).
+      const parsedFunctions = new Set(shapes.map((f) => f.name));
+      for (const definition of textualFunctionDefinitions(text)) {
+        if (definition.inline && !parsedFunctions.has(definition.name))
+          add(definition.name, NameKind.inline, definition.offset);
+      }
       // What sits in a branch the target's .config leaves out is not visible (a CONFIG_DEBUG_FS=y
       // kernel links debugfs_create_dir; the `static inline` stub of its #else is not there).
       const compiled = compiledOffsets(directiveBranches(text), this.config);
@@ -316,7 +367,6 @@ function collectPastedStems(
   for (const match of body.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*##/g)) if (isStem(match[1]!)) prefixes.add(match[1]!);
   for (const match of body.matchAll(/##\s*([A-Za-z0-9_]+)/g)) if (isStem(match[1]!)) suffixes.add(match[1]!);
 }
-
 
 /** The type_identifier a typedef's declarator declares (`u8`, `(*handler_t)(int)`, `table_t[4]`). */
 function typedefName(declarator: Node): Node | undefined {

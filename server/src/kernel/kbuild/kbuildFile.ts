@@ -62,6 +62,11 @@ export interface KbuildFile {
   readonly subdirs: readonly KbuildSubdir[];
   /** The files named by `include`, `-include` and `sinclude` in the branches read. */
   readonly includes: readonly KbuildInclude[];
+  /**
+   * `-I` directories of `ccflags-y`, `ccflags-$(CONFIG_X)`, `subdir-ccflags-y` and `EXTRA_CFLAGS`, as
+   * written once expanded (relative ones are relative to the tree's root, where make runs).
+   */
+  readonly includeDirs?: readonly string[];
 }
 
 export interface KbuildInclude {
@@ -127,6 +132,18 @@ export function parseKbuild(text: string, config?: KernelConfig, options: Kbuild
     // Not expected; but a Kbuild file must never break its caller.
     return { modules: [], builtinObjects: [], builtinMembers: [], subdirs: [], includes: [] };
   }
+}
+
+/** The `-I` directories in compiler flags: `-Idir` and `-I dir`. */
+export function includeDirsOf(flags: string): string[] {
+  const words = flags.split(/\s+/).filter((w) => w !== '');
+  const dirs: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    const dir = word === '-I' ? words[++i] : word.startsWith('-I') ? word.slice(2) : undefined;
+    if (dir !== undefined && dir !== '' && !dir.includes('$')) dirs.push(dir);
+  }
+  return dirs;
 }
 
 class KbuildReader {
@@ -354,6 +371,24 @@ class KbuildReader {
     });
   }
 
+  /** -I directories from the flag variables; `ccflags-$(CONFIG_X)` counts whatever X is. */
+  private includeDirs(): string[] {
+    const names = [
+      'ccflags-y',
+      'ccflags-m',
+      'subdir-ccflags-y',
+      'EXTRA_CFLAGS',
+      ...this.env.undecidedVariables('ccflags'),
+      ...this.env.undecidedVariables('subdir-ccflags'),
+    ];
+    const dirs: string[] = [];
+    for (const name of names) {
+      if (this.env.variable(name) === undefined) continue;
+      dirs.push(...includeDirsOf(this.env.expand(`$(${name})`).text));
+    }
+    return unique(dirs);
+  }
+
   result(): KbuildFile {
     const entries = [...this.listEntries('obj'), ...this.listEntries('subdir')].sort((a, b) => a.line - b.line);
     const certainBuiltins = new Set(
@@ -383,6 +418,7 @@ class KbuildReader {
       builtinMembers: unique([...builtins].flatMap((o) => this.membersOf(o, false).map((m) => m.object))),
       subdirs: [...subdirs].map(([path, config]) => (config !== undefined ? { path, config } : { path })),
       includes: this.includes,
+      includeDirs: this.includeDirs(),
     };
   }
 

@@ -25,6 +25,8 @@ export interface LocatedModule {
   readonly sources: readonly string[];
   /** The symbol that selects the module (`CONFIG_FOO` for `obj-$(CONFIG_FOO) += foo.o`). */
   readonly config?: string;
+  /** `-I` directories the Kbuild file adds (ccflags-y, …), absolute. */
+  readonly includeDirs?: readonly string[];
   /** All members, relative to the Kbuild file's directory, including assembly and generated ones. */
   readonly members: readonly KbuildMember[];
   /** 1-based line in the Kbuild file. */
@@ -101,7 +103,10 @@ export class KbuildModuleLocator {
         const object = toPosix(path.relative(dir, source)).slice(0, -extension.length) + '.o';
         const modules = found.file.modules.filter((m) => m.members.some((member) => sameObject(member.object, object)));
         if (modules.length > 0) {
-          return { kind: 'module', modules: await Promise.all(modules.map((m) => this.locate(found.path, m, source))) };
+          return {
+            kind: 'module',
+            modules: await Promise.all(modules.map((m) => this.locate(found.path, m, source, found.file.includeDirs))),
+          };
         }
         // Built into the kernel here: kbuild will not look for it anywhere else.
         if (found.file.builtinMembers.some((member) => sameObject(member, object))) {
@@ -120,7 +125,7 @@ export class KbuildModuleLocator {
     const absolute = path.resolve(kbuildPath);
     const file = await this.parse(absolute);
     if (file === undefined) return [];
-    return Promise.all(file.modules.map((m) => this.locate(absolute, m, undefined)));
+    return Promise.all(file.modules.map((m) => this.locate(absolute, m, undefined, file.includeDirs)));
   }
 
   /**
@@ -168,14 +173,14 @@ export class KbuildModuleLocator {
     const text = await this.fs.readFile(kbuildPath);
     if (text === undefined) return undefined;
     const dir = path.dirname(kbuildPath);
-    let file = parseKbuild(text, this.config);
-    if (file.includes.length === 0) return file;
-    // Included files are read and the Kbuild file parsed again with them, with srctree and src set
-    // as kbuild sets them (relative paths resolve against srctree, as make runs there).
+    // srctree and src set as kbuild sets them (relative paths resolve against srctree, as make
+    // runs there); outside a kernel tree it is an external module: kbuild runs with M= its directory.
     const root = await this.kernelRoot(dir);
-    // Outside a kernel tree it is an external module: kbuild runs with M= its directory.
     const variables = root !== undefined ? kernelTreeVariables(root, dir) : { src: dir, obj: dir, M: dir };
     const base = root ?? dir;
+    let file = withAbsoluteIncludeDirs(parseKbuild(text, this.config, { variables }), base);
+    if (file.includes.length === 0) return file;
+    // Included files are read and the Kbuild file parsed again with them.
     const texts = new Map<string, string | undefined>();
     for (let round = 0; round < MAX_INCLUDE_ROUNDS; round++) {
       const wanted = file.includes
@@ -187,10 +192,13 @@ export class KbuildModuleLocator {
         this.includedBy.set(p, including.add(kbuildPath));
       }
       await Promise.all(wanted.map(async (p) => texts.set(p, await this.readSafely(p))));
-      file = parseKbuild(text, this.config, {
-        variables,
-        readInclude: (p) => texts.get(path.resolve(base, p)),
-      });
+      file = withAbsoluteIncludeDirs(
+        parseKbuild(text, this.config, {
+          variables,
+          readInclude: (p) => texts.get(path.resolve(base, p)),
+        }),
+        base,
+      );
     }
     return file;
   }
@@ -233,6 +241,7 @@ export class KbuildModuleLocator {
     kbuildPath: string,
     module: KbuildModule,
     requested: string | undefined,
+    includeDirs?: readonly string[],
   ): Promise<LocatedModule> {
     const dir = path.dirname(kbuildPath);
     const candidates = unique(module.members.map((m) => path.join(dir, ...`${m.object.slice(0, -2)}.c`.split('/'))));
@@ -247,8 +256,15 @@ export class KbuildModuleLocator {
       ...(module.config !== undefined ? { config: module.config } : {}),
       members: module.members,
       line: module.line,
+      ...(includeDirs !== undefined && includeDirs.length > 0 ? { includeDirs } : {}),
     };
   }
+}
+
+function withAbsoluteIncludeDirs(file: KbuildFile, base: string): KbuildFile {
+  return file.includeDirs === undefined
+    ? file
+    : { ...file, includeDirs: file.includeDirs.map((d) => path.resolve(base, d)) };
 }
 
 /** srctree, src and obj as kbuild sets them for a directory of the kernel tree at `root`. */

@@ -1,5 +1,6 @@
 import type { KernelConfig } from '../kbuild/kernelConfig';
 import { compiledOffsets, directiveBranches } from './directiveBranches';
+import { macroArgumentRoles, textualFunctionDefinitions, type MacroShape } from './textualNames';
 import type { PreprocessorBranch } from './fileScope';
 import type { NameUse } from './functionFacts';
 import type { KernelModule, ModuleSource } from './kernelModule';
@@ -12,6 +13,8 @@ export interface HeaderNames {
   mayBePasted(name: string, isCall: boolean): boolean;
   /** Every `#include` of the module was found: a name no header declares is truly undeclared. */
   readonly complete: boolean;
+  /** The bodies of a function-like macro the headers define. */
+  macros(name: string): readonly MacroShape[];
 }
 
 const MACRO = 1;
@@ -116,26 +119,6 @@ function typedefNames(module: KernelModule): Set<string> {
 }
 
 /**
- * File-scope macros that define names by pasting their argument onto a stem:
- * `SENSOR_DEVICE_ATTR(temp1_input, …)` defines `sensor_dev_attr_temp1_input`.
- */
-function pastedFromArgument(module: KernelModule): (name: string) => boolean {
-  const argumentsSeen = new Set<string>();
-  for (const source of module.sources) {
-    for (const invocation of source.facts.macros) {
-      for (const argument of invocation.args) {
-        const text = argument.text.trim();
-        if (text.length >= 3 && /^[A-Za-z_]\w*$/.test(text)) argumentsSeen.add(text);
-      }
-    }
-  }
-  return (name) => {
-    for (let at = 1; at < name.length - 2; at++) if (argumentsSeen.has(name.slice(at))) return true;
-    return false;
-  };
-}
-
-/**
  * The names a module refers to that the linker must find elsewhere: uses in function bodies and
  * initializers, minus what the module defines (also through file-scope macros), locals, compiler
  * builtins, and header macros, inlines and enumerators. Uses in `#if` branches the target's
@@ -175,6 +158,35 @@ export function symbolReferences(
 
   // Typedef names, and names macros define (neither is a link-time reference).
   const typedefs = typedefNames(module);
+  // Function definitions error recovery hid from the tree.
+  for (const source of module.sources)
+    for (const definition of textualFunctionDefinitions(source.text)) typedefs.add(definition.name);
+  // What macro invocations may define: their arguments, and names pasted onto them.
+  const localMacros = new Map<string, MacroShape[]>();
+  for (const source of module.sources) {
+    for (const define of source.facts.defines) {
+      if (define.parameters === undefined) continue;
+      const list = localMacros.get(define.name) ?? [];
+      list.push({ parameters: define.parameters, value: define.value });
+      localMacros.set(define.name, list);
+    }
+  }
+  const bodiesOf = (macro: string): readonly MacroShape[] => [
+    ...(localMacros.get(macro) ?? []),
+    ...(headers?.macros(macro) ?? []),
+  ];
+  const roles = { names: new Set<string>(), prefixes: new Set<string>(), suffixes: new Set<string>() };
+  for (const source of module.sources) {
+    const found = macroArgumentRoles(source.text, bodiesOf);
+    for (const name of found.names) roles.names.add(name);
+    for (const prefix of found.prefixes) roles.prefixes.add(prefix);
+    for (const suffix of found.suffixes) roles.suffixes.add(suffix);
+  }
+  const localStems = localPastingStems(localMacros);
+  const pasted = (name: string, isCall: boolean): boolean =>
+    [...roles.prefixes].some((p) => name.length > p.length && name.startsWith(p)) ||
+    [...roles.suffixes].some((p) => name.length > p.length && name.endsWith(p)) ||
+    localStems(name, isCall);
   // `static DEFINE_MUTEX(lock);` parses as a prototype of DEFINE_MUTEX: its "parameters" are definitions.
   for (const source of module.sources) {
     for (const declaration of source.facts.declarations) {
@@ -184,7 +196,6 @@ export function symbolReferences(
       }
     }
   }
-  const pasted = pastedFromArgument(module);
   const byName = new Map<string, { uses: SymbolUse[]; certain: boolean }>();
   for (const { source, use, compiled } of uses) {
     const name = use.name;
@@ -195,7 +206,7 @@ export function symbolReferences(
     const declared = (kind & DECLARED) !== 0;
     // A member or type handed to a macro (`container_of(p, struct s, member)`) is no reference.
     if (!use.isCall && !declared && use.argumentOf?.some(isMacro)) continue;
-    if (!declared && passedToMacros.has(name)) continue;
+    if (!declared && (passedToMacros.has(name) || roles.names.has(name))) continue;
     if (compiled === false) continue;
     const certain =
       compiled === true &&
@@ -207,7 +218,7 @@ export function symbolReferences(
           headers.complete &&
           module.hasUnreadMembers !== true &&
           !headers.mayBePasted(name, use.isCall) &&
-          !pasted(name) &&
+          !pasted(name, use.isCall) &&
           // An argument of an unknown callee could still be a macro's member name.
           !(use.argumentOf !== undefined && !use.isCall)));
     const entry = byName.get(name) ?? { uses: [], certain: false };
@@ -221,4 +232,24 @@ export function symbolReferences(
     certain: entry.certain,
     declared: ((headers?.kindOf(name) ?? 0) & DECLARED) !== 0,
   }));
+}
+
+/** Stems the module's own macros paste (`#define TOKEN(t) MTYPE##t`): for calls, only macros that define. */
+function localPastingStems(
+  macros: ReadonlyMap<string, readonly MacroShape[]>,
+): (name: string, isCall: boolean) => boolean {
+  const anyStems: string[] = [];
+  const definingStems: string[] = [];
+  for (const bodies of macros.values()) {
+    for (const body of bodies) {
+      if (!body.value.includes('##')) continue;
+      const stems = [...body.value.matchAll(/([A-Za-z_]\w*)\s*##|##\s*([A-Za-z_]\w*)/g)]
+        .map((m) => m[1] ?? m[2]!)
+        .filter((stem) => stem.length >= 3 && !body.parameters.includes(stem));
+      anyStems.push(...stems);
+      if (/\b(static|extern|inline)\b/.test(body.value)) definingStems.push(...stems);
+    }
+  }
+  return (name, isCall) =>
+    (isCall ? definingStems : anyStems).some((stem) => name !== stem && (name.startsWith(stem) || name.endsWith(stem)));
 }
