@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { readFileScope } from '../model/fileScope';
 import { compiledOffsets, directiveBranches } from '../model/directiveBranches';
-import { textualFunctionDefinitions } from '../model/textualNames';
+import { textualFunctionDefinitions, textualMacroDefinitions, textualTypedefNames } from '../model/textualNames';
 import type { ModuleSource } from '../model/kernelModule';
 import { findFunctionShapes, findPreprocessorFacts, type IncludeDirective } from '../model/sourceFacts';
 import type { CParser } from '../parsing/cParser';
@@ -278,9 +278,12 @@ export class HeaderIndex {
       const anyPastedPrefixes = new Set<string>();
       const anyPastedSuffixes = new Set<string>();
       const { includes, defines } = findPreprocessorFacts(this.parser, tree, text);
+      // Function-like macros from the text, continued lines joined: the tree cuts long bodies short.
+      const textualMacros = textualMacroDefinitions(text);
+      const fromText = new Set(textualMacros.map((m) => m.name));
       for (const define of defines) {
         add(define.name, NameKind.macro, define.start);
-        if (define.parameters !== undefined) {
+        if (define.parameters !== undefined && !fromText.has(define.name)) {
           const bodies = macros.get(define.name) ?? [];
           bodies.push({ parameters: define.parameters, value: define.value });
           macros.set(define.name, bodies);
@@ -305,6 +308,22 @@ export class HeaderIndex {
           if (named) add(text.slice(named.startIndex, named.endIndex), NameKind.type, named.startIndex);
         }
       }
+      // #defines the tree lost (continued lines full of comments, …): macros all the same.
+      const parsedDefines = new Set(defines.map((d) => d.name));
+      for (const match of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/gm)) {
+        if (!parsedDefines.has(match[1]!))
+          add(match[1]!, NameKind.macro, match.index + match[0].length - match[1]!.length);
+      }
+      for (const { name, shape } of textualMacros) {
+        const bodies = macros.get(name) ?? [];
+        bodies.push(shape);
+        macros.set(name, bodies);
+        collectPastedStems(shape.value, shape.parameters, anyPastedPrefixes, anyPastedSuffixes);
+        if (definesSomething(shape.value))
+          collectPastedStems(shape.value, shape.parameters, pastedPrefixes, pastedSuffixes);
+      }
+      // Typedef names annotations hid from the tree (`typedef __u16 __bitwise __le16;`).
+      for (const { name, offset } of textualTypedefNames(text)) add(name, NameKind.type, offset);
       // Inline functions error recovery dropped from the tree (a #if inside their body, …).
       const parsedFunctions = new Set(shapes.map((f) => f.name));
       for (const definition of textualFunctionDefinitions(text)) {

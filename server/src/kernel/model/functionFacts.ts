@@ -60,6 +60,8 @@ export interface NameUse {
   readonly argumentOf?: readonly string[];
   /** Inside an error-recovered part of the tree: it may not be a name use at all. */
   readonly inError?: boolean;
+  /** Conditions of the `if`s whose then-branch holds it, innermost first. */
+  readonly guards?: readonly string[];
 }
 
 export interface FunctionBodyFacts {
@@ -151,7 +153,7 @@ export function readFunctionBodies(
     }
   }
 
-  const { uses, fileScopeUses, enumerators } = readNameUses(parser, tree, text, bodies, within);
+  const { uses, fileScopeUses, enumerators } = readNameUses(parser, tree, text, bodies, within, ifs);
   return {
     bodies: bodies.map((_, i) => ({ events: events[i]!.sort((a, b) => a.start - b.start), uses: uses[i]! })),
     fileScopeUses,
@@ -217,6 +219,7 @@ function readNameUses(
   text: string,
   bodies: readonly Span[],
   within: Span | undefined,
+  ifs: readonly IfStatement[],
 ): { uses: NameUse[][]; fileScopeUses: NameUse[]; enumerators: NameUse[] } {
   const role = new Map<number, { declared: boolean; callee: boolean; preprocessor: boolean; end: number }>();
   const preprocessorScopes: Span[] = [];
@@ -284,10 +287,13 @@ function readNameUses(
   candidates.sort((a, b) => a.start - b.start);
   const enclosingCalls = nestedSpans(argumentLists);
   const enclosingErrors = nestedSpans(errors);
+  const conditionOf = new Map(ifs.map((i) => [i.consequence.start, i.conditionText]));
+  const enclosingConsequences = nestedSpans(ifs.map((i) => i.consequence));
   for (const candidate of candidates) {
     const index = containingSpan(bodies, candidate.start);
     const argumentOf = enclosingCalls(candidate.start).map((list) => calleeBefore(text, list.start));
     const inError = enclosingErrors(candidate.start).length > 0;
+    const guards = enclosingConsequences(candidate.start).map((c) => conditionOf.get(c.start) ?? '');
     const use = {
       name: candidate.name,
       start: candidate.start,
@@ -295,6 +301,7 @@ function readNameUses(
       isCall: candidate.callee,
       ...(argumentOf.length > 0 ? { argumentOf } : {}),
       ...(inError ? { inError } : {}),
+      ...(guards.length > 0 ? { guards } : {}),
     };
     if (index === -1) fileScopeUses.push(use);
     else if (!locals[index]!.has(candidate.name)) uses[index]!.push(use);

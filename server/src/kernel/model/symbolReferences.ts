@@ -1,6 +1,7 @@
 import type { KernelConfig } from '../kbuild/kernelConfig';
+import { evaluateCondition } from './preprocessorConditions';
 import { compiledOffsets, directiveBranches } from './directiveBranches';
-import { macroArgumentRoles, textualFunctionDefinitions, type MacroShape } from './textualNames';
+import { macroArgumentRoles, textualFunctionDefinitions, textualTypedefNames, type MacroShape } from './textualNames';
 import type { PreprocessorBranch } from './fileScope';
 import type { NameUse } from './functionFacts';
 import type { KernelModule, ModuleSource } from './kernelModule';
@@ -95,27 +96,9 @@ function isCompilerName(name: string): boolean {
   return COMPILER_NAMES.has(name) || /^__(builtin|sync|atomic)_/.test(name) || name.startsWith('CONFIG_');
 }
 
-/** `typedef … name;` and `typedef … (*name)(…);` in the module's own sources. */
+/** Typedef names of the module's own sources. */
 function typedefNames(module: KernelModule): Set<string> {
-  const names = new Set<string>();
-  for (const source of module.sources) {
-    for (const match of source.text.matchAll(/\btypedef\b/g)) {
-      let depth = 0;
-      let end = match.index + 7;
-      for (; end < source.text.length && end < match.index + 20_000; end++) {
-        const c = source.text[end];
-        if (c === '{' || c === '(') depth++;
-        else if (c === '}' || c === ')') depth--;
-        else if (c === ';' && depth <= 0) break;
-      }
-      const statement = source.text.slice(match.index, end);
-      const pointer = /\(\s*\*\s*([A-Za-z_]\w*)\s*\)\s*\(/.exec(statement);
-      const last = /([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*$/.exec(statement);
-      const name = pointer?.[1] ?? last?.[1];
-      if (name !== undefined) names.add(name);
-    }
-  }
-  return names;
+  return new Set(module.sources.flatMap((source) => textualTypedefNames(source.text).map((t) => t.name)));
 }
 
 /**
@@ -177,7 +160,7 @@ export function symbolReferences(
   ];
   const roles = { names: new Set<string>(), prefixes: new Set<string>(), suffixes: new Set<string>() };
   for (const source of module.sources) {
-    const found = macroArgumentRoles(source.text, bodiesOf);
+    const found = macroArgumentRoles(source.text, bodiesOf, isMacro);
     for (const name of found.names) roles.names.add(name);
     for (const prefix of found.prefixes) roles.prefixes.add(prefix);
     for (const suffix of found.suffixes) roles.suffixes.add(suffix);
@@ -208,6 +191,8 @@ export function symbolReferences(
     if (!use.isCall && !declared && use.argumentOf?.some(isMacro)) continue;
     if (!declared && (passedToMacros.has(name) || roles.names.has(name))) continue;
     if (compiled === false) continue;
+    // `if (IS_ENABLED(CONFIG_X) && …) use();` with X off: the compiler drops the call.
+    if (use.guards?.some((guard) => deadUnder(guard, config)) === true) continue;
     const certain =
       compiled === true &&
       use.inError !== true &&
@@ -252,4 +237,36 @@ function localPastingStems(
   }
   return (name, isCall) =>
     (isCall ? definingStems : anyStems).some((stem) => name !== stem && (name.startsWith(stem) || name.endsWith(stem)));
+}
+
+const CONFIG_TEST = /^(!?)\s*(IS_ENABLED|IS_BUILTIN|IS_MODULE|IS_REACHABLE)\s*\(\s*(CONFIG_\w+)\s*\)$/;
+
+/** Whether an `if` condition is false under the .config for sure: a conjunct that is a false config test. */
+function deadUnder(condition: string, config: KernelConfig | undefined): boolean {
+  if (config === undefined) return false;
+  const inner = condition.trim().replace(/^\((.*)\)$/s, '$1');
+  return topLevelConjuncts(inner).some((conjunct) => {
+    const match = CONFIG_TEST.exec(conjunct.trim());
+    if (match === null) return false;
+    const holds = evaluateCondition(`${match[2]}(${match[3]})`, config);
+    return holds !== undefined && holds === (match[1] === '!');
+  });
+}
+
+function topLevelConjuncts(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && c === '&' && text[i + 1] === '&') {
+      parts.push(text.slice(start, i));
+      start = i + 2;
+      i++;
+    } else if (depth === 0 && c === '|' && text[i + 1] === '|') return [];
+  }
+  parts.push(text.slice(start));
+  return parts;
 }

@@ -50,13 +50,15 @@ export interface MacroShape {
 export function macroArgumentRoles(
   text: string,
   bodiesOf: (macro: string) => readonly MacroShape[],
+  isMacro: (name: string) => boolean = () => false,
 ): { readonly names: Set<string>; readonly prefixes: Set<string>; readonly suffixes: Set<string> } {
   const names = new Set<string>();
   const prefixes = new Set<string>();
   const suffixes = new Set<string>();
   for (const match of text.matchAll(/\b([A-Za-z_]\w*)[ \t]*\(/g)) {
     const bodies = bodiesOf(match[1]!);
-    if (bodies.length === 0) continue;
+    // An object-like alias (`#define DECLARE_TLV_DB_SCALE SNDRV_CTL_TLVD_DECLARE_DB_SCALE`): no roles known.
+    if (bodies.length === 0 && !isMacro(match[1]!)) continue;
     const open = match.index + match[0].length - 1;
     const list = readArgumentList(text, open, Math.min(text.length, open + 4000));
     if (list === undefined) continue;
@@ -72,4 +74,48 @@ export function macroArgumentRoles(
     });
   }
   return { names, prefixes, suffixes };
+}
+
+/** `typedef … name;` and `typedef … (*name)(…);`, read from the text (annotations can hide the name from the tree). */
+export function textualTypedefNames(text: string): { name: string; offset: number }[] {
+  const names: { name: string; offset: number }[] = [];
+  for (const match of text.matchAll(/\btypedef\b/g)) {
+    let depth = 0;
+    let end = match.index + 7;
+    for (; end < text.length && end < match.index + 20_000; end++) {
+      const c = text[end];
+      if (c === '{' || c === '(') depth++;
+      else if (c === '}' || c === ')') depth--;
+      else if (c === ';' && depth <= 0) break;
+    }
+    const statement = text.slice(match.index, end);
+    const pointer = /\(\s*\*\s*([A-Za-z_]\w*)\s*\)\s*\(/.exec(statement);
+    const last = /([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*$/.exec(statement);
+    const name = pointer?.[1] ?? last?.[1];
+    if (name !== undefined) names.push({ name, offset: match.index });
+  }
+  return names;
+}
+
+/** Function-like #defines read from the text, continued lines joined: for those the tree lost. */
+export function textualMacroDefinitions(text: string): { name: string; offset: number; shape: MacroShape }[] {
+  const found: { name: string; offset: number; shape: MacroShape }[] = [];
+  for (const match of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)/gm)) {
+    let end = match.index + match[0].length;
+    let value = '';
+    for (let guard = 0; guard < 500; guard++) {
+      const lineEnd = text.indexOf('\n', end);
+      const line = text.slice(end, lineEnd === -1 ? text.length : lineEnd);
+      value += line.endsWith('\\') ? line.slice(0, -1) + ' ' : line;
+      if (!line.endsWith('\\') || lineEnd === -1) break;
+      end = lineEnd + 1;
+    }
+    const parameters = match[2]!
+      .replace(/\\\s*\n/g, ' ')
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
+    found.push({ name: match[1]!, offset: match.index, shape: { parameters, value: value.trim() } });
+  }
+  return found;
 }
