@@ -359,32 +359,51 @@ function definesSomething(body: string): boolean {
   return /\b(static|extern|inline|__always_inline)\b/.test(body);
 }
 
-/** Whether a name starts or ends with one of the stems. */
+/**
+ * Whether a name fits one of the pasting patterns (`prefix\u0001suffix`): it starts with the
+ * prefix, ends with the suffix, and has something of its own between them.
+ */
 function stemMatcher(stems: {
   prefixes: ReadonlySet<string>;
   suffixes: ReadonlySet<string>;
 }): (name: string) => boolean {
-  const prefixLengths = [...new Set([...stems.prefixes].map((p) => p.length))];
-  const suffixLengths = [...new Set([...stems.suffixes].map((p) => p.length))];
+  const patterns = [...stems.prefixes].map((p) => p.split('\u0001') as [string, string]);
   return (name) =>
-    prefixLengths.some((n) => n < name.length && stems.prefixes.has(name.slice(0, n))) ||
-    suffixLengths.some((n) => n < name.length && stems.suffixes.has(name.slice(name.length - n)));
+    patterns.some(
+      ([prefix, suffix]) =>
+        name.length > prefix.length + suffix.length && name.startsWith(prefix) && name.endsWith(suffix),
+    );
 }
 
 /**
- * Stems glued to a parameter by `##` in a macro body (`trace_##name` gives the prefix `trace_`;
- * `name##_show` the suffix `_show`). Stems under three characters say too little.
+ * The names a macro body makes by token pasting, as patterns: `trace_##name` makes `trace_…`,
+ * `class_##_name##_constructor` makes `class_…_constructor`, `name##_show` makes `…_show`. The
+ * literal text before the first parameter and after the last one is kept; a pattern whose literal
+ * parts are both under three characters says too little. (Kept in `prefixes`; `suffixes` is unused.)
  */
 function collectPastedStems(
   body: string,
   parameters: readonly string[],
   prefixes: Set<string>,
-  suffixes: Set<string>,
+  _suffixes: Set<string>,
 ): void {
   if (!body.includes('##')) return;
-  const isStem = (word: string): boolean => word.length >= 3 && !parameters.includes(word) && word !== '__VA_ARGS__';
-  for (const match of body.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*##/g)) if (isStem(match[1]!)) prefixes.add(match[1]!);
-  for (const match of body.matchAll(/##\s*([A-Za-z0-9_]+)/g)) if (isStem(match[1]!)) suffixes.add(match[1]!);
+  const isParameter = (word: string): boolean => parameters.includes(word) || word === '__VA_ARGS__';
+  for (const chain of body.matchAll(/[A-Za-z0-9_]+(?:\s*##\s*[A-Za-z0-9_]+)+/g)) {
+    const tokens = chain[0].split(/\s*##\s*/);
+    const first = tokens.findIndex(isParameter);
+    if (first === -1) continue;
+    let last = first;
+    for (let k = tokens.length - 1; k >= 0; k--) {
+      if (isParameter(tokens[k]!)) {
+        last = k;
+        break;
+      }
+    }
+    const prefix = tokens.slice(0, first).join('');
+    const suffix = tokens.slice(last + 1).join('');
+    if (prefix.length >= 3 || suffix.length >= 3) prefixes.add(`${prefix}\u0001${suffix}`);
+  }
 }
 
 /** The type_identifier a typedef's declarator declares (`u8`, `(*handler_t)(int)`, `table_t[4]`). */
