@@ -66,7 +66,9 @@ describe('kernel symbols over JSON-RPC (built dist/server.js)', () => {
   it('publishes the symbol diagnostics in modpost words', async () => {
     await open(client, GPL_USER);
     const diagnostics = await client.diagnostics(uriOf(GPL_USER));
-    const byCode = new Map(diagnostics.map((d) => [String(d.code), String(d.message)]));
+    const byCode = new Map(
+      diagnostics.map((d) => [String(d.code), typeof d.message === 'string' ? d.message : d.message.value]),
+    );
     assert.match(byCode.get('undefined-symbol') as string, /^"lkmtest_registr" \[gpl_user\.ko\] undefined! — /);
     assert.match(byCode.get('symbol-not-exported') as string, /^"lkmtest_internal" \[gpl_user\.ko\] undefined! — /);
     assert.match(
