@@ -5,17 +5,21 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { KernelProfileStatus } from './kernelProfileStatus';
 
 /** Owns the language client: its start, restart and output channel. */
 export class LanguageServerContext implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private readonly output = vscode.window.createOutputChannel('Kernel Module Workbench', { log: true });
-  private readonly disposables: vscode.Disposable[] = [this.output];
+  private readonly profileStatus = new KernelProfileStatus();
+  private readonly disposables: vscode.Disposable[] = [this.output, this.profileStatus];
+  private clientSubscriptions: vscode.Disposable | undefined;
 
   constructor(private readonly extension: vscode.ExtensionContext) {
     this.disposables.push(
       vscode.commands.registerCommand('lkm.restartServer', () => this.restart()),
       vscode.commands.registerCommand('lkm.showServerOutput', () => this.output.show(true)),
+      vscode.commands.registerCommand('lkm.showKernelProfile', () => this.profileStatus.describe()),
     );
   }
 
@@ -43,11 +47,14 @@ export class LanguageServerContext implements vscode.Disposable {
     };
     this.client = new LanguageClient('lkm', 'Kernel Module Workbench', serverOptions, clientOptions);
     await this.client.start();
+    this.clientSubscriptions?.dispose();
+    this.clientSubscriptions = this.profileStatus.attach(this.client);
   }
 
   async restart(): Promise<void> {
     if (this.client === undefined) return this.start();
     await this.client.restart();
+    await this.profileStatus.refresh();
   }
 
   async stop(): Promise<void> {
@@ -57,6 +64,7 @@ export class LanguageServerContext implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.clientSubscriptions?.dispose();
     void this.stop();
     for (const disposable of this.disposables) disposable.dispose();
   }
