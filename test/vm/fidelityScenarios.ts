@@ -104,27 +104,6 @@ export const SIMULATOR_DIFFERENCES: readonly KnownDifference[] = [
     blocks: /^\$ (modprobe --show-depends lkm-demo(-alias|:anything)|dmesg -r -c)$/,
     nth: [1, 11],
   },
-  {
-    id: 'charp-array-null',
-    why: "simulator: an element of a charp array that was never set (NULL) reads back as '(null)' on the real kernel, empty in the simulator",
-    scenarios: ['params.scenario'],
-    lines: /^(\(null\),\(null\)|,)$/,
-  },
-  {
-    id: 'invbool-read-back',
-    why:
-      'simulator: an invbool reads back as it was written on the real kernel (param_get_invbool prints the inverse of the ' +
-      'stored, inverted value); the simulator prints it inverted',
-    scenarios: ['params.scenario'],
-    blocks: /^\$ cat \/sys\/module\/allparams\/parameters\/p_hexint .*p_invbool/,
-    nth: [2],
-  },
-  {
-    id: 'invbool-read-back',
-    why: 'the same, after p_invbool=n',
-    scenarios: ['params.scenario'],
-    blocks: /^\$ cat \/sys\/module\/allparams\/parameters\/p_int .*p_invbool/,
-  },
 ];
 
 /** vmlinux's exports with Debian 6.1.0-56-amd64's real CRCs (the simulator tests' profile). */

@@ -1,4 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { moduleFromKo } from '../../../server/src/kernel/simulator/koModule';
 import type { LoadableParameter } from '../../../server/src/kernel/simulator/loadableModule';
 import {
   getParameter,
@@ -7,7 +10,7 @@ import {
   parseModuleArgs,
   setParameter,
 } from '../../../server/src/kernel/simulator/params';
-import { dmesg, sh, testMachine } from './helpers';
+import { dmesg, FIXTURES, sh, testMachine } from './helpers';
 
 const param = (p: Partial<LoadableParameter> & Pick<LoadableParameter, 'name' | 'type'>): LoadableParameter => ({
   perm: 0o644,
@@ -73,9 +76,45 @@ describe('simulator: kernel/params.c', () => {
       assert.equal(getParameter(b), `${shown}\n`);
     }
     assert.equal(setParameter(b, 'maybe').errno, 22);
+  });
+
+  it('invbool reads back as it was written (set stores the inverse, get prints the inverse of what is stored)', () => {
     const inv = value(param({ name: 'i', type: 'invbool' }));
-    setParameter(inv, '1');
-    assert.equal(getParameter(inv), 'N\n');
+    assert.equal(getParameter(inv), 'Y\n'); // a zeroed bool: stored false, printed !false
+    for (const [text, shown] of [
+      ['1', 'Y'],
+      ['n', 'N'],
+      ['on', 'Y'],
+      ['0', 'N'],
+      [undefined, 'Y'],
+    ] as const) {
+      assert.equal(setParameter(inv, text).errno, 0);
+      assert.equal(getParameter(inv), `${shown}\n`, String(text));
+    }
+    assert.equal(setParameter(inv, '2').errno, 22);
+    assert.equal(getParameter(inv), 'Y\n');
+  });
+
+  it('charp arrays: a NULL element prints (null); without a count variable get() prints all max elements', () => {
+    const fixed = value(param({ name: 'names', type: 'charp', array: { max: 3, count: 3, fixed: true } }));
+    assert.equal(getParameter(fixed), '(null),(null),(null)\n');
+    assert.equal(setParameter(fixed, 'x').errno, 0);
+    assert.equal(getParameter(fixed), 'x,(null),(null)\n');
+    assert.equal(setParameter(fixed, ',').errno, 0);
+    assert.equal(getParameter(fixed), ',,(null)\n');
+    // allparams.ko (built by kbuild): static char *p_names[2]; module_param_array(p_names, charp, NULL, 0444);
+    const file = path.join(FIXTURES, 'vm/scenarios/extended/modules/allparams.ko');
+    const module = moduleFromKo(new Uint8Array(readFileSync(file)), file);
+    const values = initialValues(module.parameters);
+    assert.equal(getParameter(values.get('p_names')!), '(null),(null)\n');
+    assert.equal(getParameter(values.get('p_ints')!), '1,2,3\n');
+    assert.equal(getParameter(values.get('p_invbool')!), 'Y\n');
+    assert.equal(setParameter(values.get('p_names')!, 'only').errno, 0);
+    assert.equal(getParameter(values.get('p_names')!), 'only,(null)\n');
+    const counted = value(param({ name: 'ports', type: 'int', array: { max: 3, count: 0 } }));
+    assert.equal(getParameter(counted), '\n');
+    assert.equal(setParameter(counted, '4').errno, 0);
+    assert.equal(getParameter(counted), '4\n');
   });
 
   it('charp keeps what it is given (a newline too), at most 1024 characters; string fits its buffer or ENOSPC', () => {

@@ -248,6 +248,11 @@ function parametersOf(elf: ElfImage, symbols: readonly ElfSymbol[], image: Modul
   const reader = new ByteReader(section.contents);
   const count = Math.floor(section.contents.length / KERNEL_PARAM_SIZE);
   const parameters: LoadableParameter[] = [];
+  /** A char * as param_get_charp prints it: the string it points to, "(null)" for NULL (no relocation). */
+  const charpAt = (where: ElfSection, offset: number): string => {
+    const target = pointerAt(elf, symbols, relocations, where, offset);
+    return target && target.offset >= 0 ? (cString(target.section.contents, target.offset) ?? '(null)') : '(null)';
+  };
   for (let i = 0; i < count; i++) {
     const at = i * KERNEL_PARAM_SIZE;
     const namePointer = pointerAt(elf, symbols, relocations, section, at);
@@ -278,11 +283,16 @@ function parametersOf(elf: ElfImage, symbols: readonly ElfSymbol[], image: Modul
           : max;
       const initial: string[] = [];
       for (let e = 0; e < Math.min(countValue, max); e++) {
+        if (type === 'charp') {
+          initial.push(elem && elem.offset >= 0 ? charpAt(elem.section, elem.offset + e * elemsize) : '(null)');
+          continue;
+        }
         const value =
           elem && elem.offset >= 0 ? readInteger(elem.section, elem.offset + e * elemsize, type) : undefined;
         initial.push(value === undefined ? '' : formatParameterValue(type, value));
       }
-      parameters.push({ ...base, type, array: { max, count: Math.min(countValue, max) }, initial });
+      const fixed = numPointer === undefined;
+      parameters.push({ ...base, type, array: { max, count: Math.min(countValue, max), fixed }, initial });
       continue;
     }
     if (ops === 'param_ops_string' && arg !== undefined && arg.offset >= 0) {
@@ -301,10 +311,7 @@ function parametersOf(elf: ElfImage, symbols: readonly ElfSymbol[], image: Modul
     let initial: string[] = [];
     if (arg !== undefined && arg.offset >= 0) {
       if (type === 'charp') {
-        const target = pointerAt(elf, symbols, relocations, arg.section, arg.offset);
-        initial = [
-          target && target.offset >= 0 ? (cString(target.section.contents, target.offset) ?? '(null)') : '(null)',
-        ];
+        initial = [charpAt(arg.section, arg.offset)];
       } else {
         const value = readInteger(arg.section, arg.offset, type);
         if (value !== undefined) initial = [formatParameterValue(type, value)];

@@ -68,8 +68,11 @@ export interface LoadableParameter {
   readonly name: string;
   /** For an array, the element type. */
   readonly type: ParameterType;
-  /** module_param_array: at most `max` elements; `count` is the initial number of elements. */
-  readonly array?: { readonly max: number; readonly count: number };
+  /**
+   * module_param_array: at most `max` elements; `count` is the initial number of elements. `fixed`:
+   * no count variable (num NULL), so get() always prints `max` elements.
+   */
+  readonly array?: { readonly max: number; readonly count: number; readonly fixed?: boolean };
   /** module_param_string: the buffer size (the string may hold maxLength - 1 characters). */
   readonly maxLength?: number;
   /** The sysfs mode (0 = no file in /sys/module/<m>/parameters). */

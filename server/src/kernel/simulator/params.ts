@@ -34,22 +34,31 @@ export function initialValues(parameters: readonly LoadableParameter[]): Map<str
 }
 
 function defaultElements(parameter: LoadableParameter): string[] {
-  if (parameter.array) return [];
-  switch (parameter.type) {
+  // An array's elements are zeroed; the count variable, when there is one, is 0.
+  if (parameter.array)
+    return parameter.array.fixed === true
+      ? new Array<string>(parameter.array.max).fill(zeroElement(parameter.type))
+      : [];
+  return [zeroElement(parameter.type)];
+}
+
+/** A zeroed value as the type's get() prints it (a NULL charp prints "(null)"). */
+export function zeroElement(type: ParameterType): string {
+  switch (type) {
     case 'charp':
-      return ['(null)'];
+      return '(null)';
     case 'string':
     case 'unknown':
-      return [''];
+      return '';
     case 'bool':
     case 'bint':
-      return ['N'];
+      return 'N';
     case 'invbool':
-      return ['Y'];
+      return 'Y';
     case 'hexint':
-      return ['00000000'];
+      return '00000000';
     default:
-      return ['0'];
+      return '0';
   }
 }
 
@@ -225,9 +234,11 @@ function setElement(parameter: LoadableParameter, val: string | undefined): Elem
     case 'bool':
     case 'bint':
     case 'invbool': {
+      // param_set_invbool stores the inverse and param_get_invbool prints the inverse of what is
+      // stored, so an invbool reads back as it was written.
       const b = kstrtobool(val ?? '1');
       if (b === undefined) return { errno: ERRNO.EINVAL };
-      return { errno: 0, element: (type === 'invbool' ? !b : b) ? 'Y' : 'N' };
+      return { errno: 0, element: b ? 'Y' : 'N' };
     }
     case 'charp':
       if (val === undefined) return { errno: ERRNO.EINVAL };
@@ -259,8 +270,10 @@ export function setParameter(value: ParameterValue, val: string | undefined): Se
     if (r.errno === 0 && r.element !== undefined) value.elements = [r.element];
     return { errno: r.errno, messages: r.messages ?? [] };
   }
-  // param_array: elements are set in place as they parse; the count is what was reached.
+  // param_array: elements are set in place as they parse; the count is what was reached. Without a
+  // count variable (num NULL) the count goes to a temporary and get() prints all `max` elements.
   const max = parameter.array.max;
+  const keep = (count: number) => (parameter.array?.fixed === true ? elements : elements.slice(0, count));
   const messages: ParamMessage[] = [];
   const elements = [...value.elements];
   let count = 0;
@@ -268,7 +281,7 @@ export function setParameter(value: ParameterValue, val: string | undefined): Se
   for (;;) {
     if (count === max) {
       messages.push({ level: KERN.ERR, text: `${parameter.name}: can only take ${max} arguments` });
-      value.elements = elements.slice(0, count);
+      value.elements = keep(count);
       return { errno: ERRNO.EINVAL, messages };
     }
     const comma = rest.indexOf(',');
@@ -276,7 +289,7 @@ export function setParameter(value: ParameterValue, val: string | undefined): Se
     const r = setElement(parameter, item);
     if (r.messages) messages.push(...r.messages);
     if (r.errno !== 0) {
-      value.elements = elements.slice(0, count);
+      value.elements = keep(count);
       return { errno: r.errno, messages };
     }
     elements[count] = r.element ?? '';
@@ -284,7 +297,7 @@ export function setParameter(value: ParameterValue, val: string | undefined): Se
     if (comma === -1) break;
     rest = rest.slice(comma + 1);
   }
-  value.elements = elements.slice(0, count);
+  value.elements = keep(count);
   return { errno: 0, messages };
 }
 

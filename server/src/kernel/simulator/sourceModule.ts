@@ -223,12 +223,17 @@ function sourceParameter(module: KernelModule, p: KernelModule['parameters'][num
       p.declaration.invocation.args[p.declaration.invocation.name === 'module_param_array' ? 2 : 3]?.text;
     const countVariable = countName?.replace(/^&\s*/, '');
     let count = max;
-    if (countVariable !== undefined && countVariable !== 'NULL') {
+    const fixed = countVariable === undefined || countVariable === 'NULL';
+    if (!fixed) {
       const c = new RegExp(`\\b${escape(countVariable)}\\s*=\\s*(\\d+)`).exec(text);
       count = c ? Number.parseInt(c[1]!, 10) : 0;
     }
-    const initial = Array.from({ length: Math.min(count, max) }, (_, i) => literal(items[i], type) ?? '0');
-    return { ...base, type, array: { max, count: Math.min(count, max) }, initial };
+    // Elements the initializer does not reach are zero (a NULL char *).
+    const initial = Array.from(
+      { length: Math.min(count, max) },
+      (_, i) => (items[i] === undefined ? undefined : literal(items[i], type)) ?? zero(type) ?? '0',
+    );
+    return { ...base, type, array: { max, count: Math.min(count, max), fixed }, initial };
   }
   // A static variable without an initializer is zero.
   const value = declaration !== null && initializer === undefined ? zero(type) : literal(initializer, type);
