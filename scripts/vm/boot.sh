@@ -17,12 +17,13 @@
 #                  kernel, so there it is TCG
 #   LKM_VM_BOOT_TIMEOUT  seconds to wait for ssh (default 180)
 #   LKM_VM_MEM     guest memory in MB (default 512)
+#   LKM_VM_SSH_TIMEOUT  seconds one `boot.sh ssh` may take (default 600)
 source "$(dirname "$0")/lib.sh"
 
 vm_ssh() { # DIR ARGS…
   local dir=$1
   shift
-  ssh -F "$dir/ssh_config" lkm-vm "$@"
+  timeout -k 5 "${LKM_VM_SSH_TIMEOUT:-600}" ssh -F "$dir/ssh_config" lkm-vm "$@"
 }
 
 qemu_alive() { [ -f "$1/qemu.pid" ] && kill -0 "$(cat "$1/qemu.pid")" 2>/dev/null; }
@@ -113,7 +114,7 @@ Host lkm-vm
 CFG
   local deadline
   deadline=$(($(date +%s) + ${LKM_VM_BOOT_TIMEOUT:-180}))
-  until ssh -F "$dir/ssh_config" -o ConnectTimeout=3 lkm-vm true </dev/null >/dev/null 2>&1; do
+  until timeout -k 2 30 ssh -F "$dir/ssh_config" -o ConnectTimeout=3 lkm-vm true </dev/null >/dev/null 2>&1; do
     if ! qemu_alive "$dir"; then
       echo "--- console:" >&2
       tail -n 40 "$dir/console.log" >&2
@@ -132,7 +133,7 @@ CFG
   t1=$(date +%s.%N)
   # The control master, started apart with every descriptor on /dev/null, so that no caller's
   # pipe is held open by it; later ssh calls go through it (≈ 0.04 s each instead of ≈ 0.3 s).
-  ssh -F "$dir/ssh_config" -o ControlMaster=yes -o ControlPersist=yes -fN lkm-vm </dev/null >/dev/null 2>&1 || true
+  timeout -k 2 30 ssh -F "$dir/ssh_config" -o ControlMaster=yes -o ControlPersist=yes -fN lkm-vm </dev/null >/dev/null 2>&1 || true
   printf '%s\n' "$acc" >"$dir/accel"
   say "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s from qemu's start to the first ssh ($acc, port $port, $dir)"
   printf 'LKM_VM_DIR=%q\nLKM_VM_PORT=%s\n' "$dir" "$port"

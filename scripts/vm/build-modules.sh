@@ -19,6 +19,7 @@
 # Skips the build when the sources, this script and the headers package are unchanged since the
 # last one. Prints OUT on stdout.
 source "$(dirname "$0")/lib.sh"
+lock_cache
 
 out=
 fixtures=

@@ -15,9 +15,17 @@ vmcache="$cache/vm"
 mkdir -p "$debs" "$vmcache"
 
 say() { echo "${0##*/}: $*" >&2; }
+
 die() {
   say "$*"
   exit 2
+}
+
+# One preparation at a time per cache (two test runs at once would write the same files): holds
+# $vmcache/.lock until the script exits, waiting up to 30 minutes for another one.
+lock_cache() {
+  exec 9>"$vmcache/.lock"
+  flock -w 1800 9 || die "another run has held $vmcache/.lock for 30 minutes"
 }
 
 as_root() {
@@ -28,7 +36,7 @@ apt_updated=
 apt_update_once() {
   [ -n "$apt_updated" ] && return
   say "apt-get update…"
-  as_root apt-get update -qq
+  as_root apt-get update -qq -o DPkg::Lock::Timeout=600
   apt_updated=1
 }
 
@@ -43,10 +51,13 @@ apt_install() {
   # A package apt does not know yet needs a fresh package list.
   for p in "${missing[@]}"; do apt-cache show "$p" >/dev/null 2>&1 || apt_update_once; done
   say "apt-get install ${missing[*]}…"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 ||
+  # (waiting up to 10 minutes for another apt-get or dpkg to finish)
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    -o DPkg::Lock::Timeout=600 "${missing[@]}" >&2 9>&- ||
     {
       apt_update_once
-      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        -o DPkg::Lock::Timeout=600 "${missing[@]}" >&2 9>&-
     }
 }
 

@@ -62,7 +62,9 @@ if [ "$vm" = fresh ]; then
   booted=1
 fi
 [ -f "$vm/ssh_config" ] || die "$vm is not a running VM's folder (see boot.sh start)"
-vssh() { ssh -F "$vm/ssh_config" lkm-vm "$@"; }
+# Every ssh bounded: a guest that stops answering fails the run instead of hanging it
+# (LKM_VM_SSH_TIMEOUT seconds, default 600: the whole scenario is one ssh).
+vssh() { timeout -k 5 "${LKM_VM_SSH_TIMEOUT:-600}" ssh -F "$vm/ssh_config" lkm-vm "$@"; }
 
 # Host paths the commands name, for the guest: a word (not the first, not an option, not
 # name=value, not a kernel path) that names an existing file or folder relative to the scenario.

@@ -5,14 +5,19 @@
 #   - the kernel: linux-image-<release>-unsigned (apt-get download + dpkg -x into $cache/image),
 #     and its uncompressed ELF vmlinux (vm/vmlinux), which qemu boots directly through the PVH entry
 #   - openssh-sftp-server, only unpacked (for the guest's /usr/lib/sftp-server)
+#   - sudo, only unpacked (Debian's real sudo for the guest, setuid root, with the host's PAM
+#     modules from libpam-modules), for two users who are not root: lkmuser (NOPASSWD) and lkmpass
+#     (sudo asks for a password)
 #   - an ed25519 key pair for the host side (vm/id_ed25519) and the guest's dropbear host key
 #   - the guest's initramfs (vm/initramfs.cpio.gz): busybox-static, the real kmod 30 with its
-#     shared libraries, dropbear, sftp-server, and the kernel modules the guest's network needs
+#     shared libraries, dropbear, sftp-server, sudo with PAM, and the kernel modules the guest's
+#     network needs
 # Idempotent: each piece is rebuilt only when what it was made from changed. Prints nothing on
 # stdout; `--print-env` prints the paths as shell assignments.
 source "$(dirname "$0")/lib.sh"
+lock_cache
 
-apt_install qemu-system-x86 busybox-static kmod dropbear-bin cpio openssh-client xz-utils gzip
+apt_install qemu-system-x86 busybox-static kmod dropbear-bin cpio openssh-client xz-utils gzip libpam-modules
 kernel_image
 image="$cache/image"
 bzimage="$image/boot/vmlinuz-$release"
@@ -46,6 +51,10 @@ fi
 sftp_deb=$(deb_of openssh-sftp-server)
 unpack_once "$vmcache/sftp" "$(basename "$sftp_deb")" extract_deb "$sftp_deb"
 
+# --- sudo for the guest, only unpacked (the host needs no sudo of its own)
+sudo_deb=$(deb_of sudo)
+unpack_once "$vmcache/sudo" "$(basename "$sudo_deb")" extract_deb "$sudo_deb"
+
 # --- keys
 [ -f "$vmcache/id_ed25519" ] || {
   say "generating the host's ssh key pair…"
@@ -59,8 +68,8 @@ unpack_once "$vmcache/sftp" "$(basename "$sftp_deb")" extract_deb "$sftp_deb"
 pkgver() { dpkg-query -W -f='${Package}=${Version} ' "$@"; }
 key=$(
   {
-    pkgver busybox-static kmod dropbear-bin
-    cat "$image/.lkm-stamp" "$vmcache/sftp/.lkm-stamp" "$vmcache/id_ed25519.pub" "$0"
+    pkgver busybox-static kmod dropbear-bin libpam0g libpam-modules
+    cat "$image/.lkm-stamp" "$vmcache/sftp/.lkm-stamp" "$vmcache/sudo/.lkm-stamp" "$vmcache/id_ed25519.pub" "$0"
     sha256sum "$vmcache/dropbear_ed25519_host_key"
   } | sha256sum | cut -d' ' -f1
 )
@@ -127,6 +136,57 @@ SH
   install -m 600 "$vmcache/id_ed25519.pub" "$r/root/.ssh/authorized_keys"
   echo 'root::0:0:root:/root:/usr/local/bin/lkm-sh' >"$r/etc/passwd"
   echo 'root:x:0:' >"$r/etc/group"
+
+  # Debian's sudo (setuid root; cpio stores the mode, -R 0:0 the owner), its plugins and their
+  # libraries, the host's PAM modules for Debian's PAM stack (libpam-runtime's common-* files,
+  # without the optional modules), and two users who are not root, logging in with the host's key:
+  #   lkmuser  may run anything as root without a password (NOPASSWD)
+  #   lkmpass  may run anything as root after typing its password (lkm-test-password)
+  s="$vmcache/sudo"
+  install -m 4755 "$s/usr/bin/sudo" "$r/usr/bin/sudo"
+  mkdir -p "$r/usr/libexec"
+  cp -a "$s/usr/libexec/sudo" "$r/usr/libexec/sudo"
+  copy_libs() { # ELF…: the host's shared libraries they load (sudo's own are in /usr/libexec/sudo)
+    local lib
+    for lib in $(LD_LIBRARY_PATH="$s/usr/libexec/sudo" ldd "$@" 2>/dev/null | grep -oE '/[^ ]+' | grep -v "^$s/" | grep -v ':$' | sort -u); do
+      [ -e "$r$lib" ] || install -D -m 755 "$(readlink -f "$lib")" "$r$lib"
+    done
+  }
+  copy_libs "$s/usr/bin/sudo" "$s"/usr/libexec/sudo/*.so "$s/usr/libexec/sudo/sesh"
+  install -D -m 440 "$s/etc/sudoers" "$r/etc/sudoers"
+  install -m 644 "$s/etc/sudo.conf" "$r/etc/sudo.conf"
+  mkdir -p "$r/etc/sudoers.d" && chmod 755 "$r/etc/sudoers.d"
+  printf '%s\n' '# lkm-workbench test users (test/vm/remoteTarget.test.ts)' \
+    'lkmuser ALL=(ALL:ALL) NOPASSWD: ALL' 'lkmpass ALL=(ALL:ALL) ALL' >"$r/etc/sudoers.d/lkm-test"
+  chmod 440 "$r/etc/sudoers.d/lkm-test"
+  mkdir -p "$r/etc/pam.d" "$r/etc/security"
+  install -m 644 "$s/etc/pam.d/sudo" "$r/etc/pam.d/sudo"
+  printf '%s\n' 'auth [success=1 default=ignore] pam_unix.so nullok' 'auth requisite pam_deny.so' \
+    'auth required pam_permit.so' >"$r/etc/pam.d/common-auth"
+  printf '%s\n' 'account [success=1 new_authtok_reqd=done default=ignore] pam_unix.so' \
+    'account requisite pam_deny.so' 'account required pam_permit.so' >"$r/etc/pam.d/common-account"
+  printf '%s\n' 'session [default=1] pam_permit.so' 'session requisite pam_deny.so' \
+    'session required pam_permit.so' 'session required pam_unix.so' >"$r/etc/pam.d/common-session-noninteractive"
+  printf '%s\n' 'auth required pam_deny.so' 'account required pam_deny.so' 'password required pam_deny.so' \
+    'session required pam_deny.so' >"$r/etc/pam.d/other"
+  install -m 644 /etc/security/limits.conf "$r/etc/security/limits.conf"
+  for m in pam_unix pam_deny pam_permit pam_limits; do
+    pm=$(ls /lib/x86_64-linux-gnu/security/$m.so /usr/lib/x86_64-linux-gnu/security/$m.so 2>/dev/null | head -n 1)
+    [ -n "$pm" ] || die "no $m.so on this machine (libpam-modules)"
+    install -D -m 644 "$pm" "$r/lib/x86_64-linux-gnu/security/$m.so"
+    copy_libs "$pm"
+  done
+  hash=$(/bin/busybox mkpasswd -m sha512 -S lkmworkbench lkm-test-password)
+  printf '%s\n' 'lkmuser:x:1000:1000:lkm test user, sudo NOPASSWD:/home/lkmuser:/bin/sh' \
+    'lkmpass:x:1001:1001:lkm test user, sudo with a password:/home/lkmpass:/bin/sh' >>"$r/etc/passwd"
+  printf '%s\n' 'lkmuser:x:1000:' 'lkmpass:x:1001:' 'shadow:x:42:' >>"$r/etc/group"
+  printf '%s\n' 'root::20000:0:99999:7:::' 'lkmuser:*:20000:0:99999:7:::' "lkmpass:$hash:20000:0:99999:7:::" >"$r/etc/shadow"
+  chmod 640 "$r/etc/shadow"
+  for u in lkmuser lkmpass; do
+    mkdir -p "$r/home/$u/.ssh"
+    install -m 600 "$vmcache/id_ed25519.pub" "$r/home/$u/.ssh/authorized_keys"
+  done
+  printf '127.0.0.1\tlocalhost\n127.0.1.1\tlkm-vm\n' >"$r/etc/hosts"
   printf '/bin/sh\n/bin/ash\n/usr/local/bin/lkm-sh\n' >"$r/etc/shells"
   echo lkm-vm >"$r/etc/hostname"
 
@@ -158,6 +218,9 @@ mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs -o mode=755 tmpfs /run
 hostname lkm-vm
+chown -R 1000:1000 /home/lkmuser
+chown -R 1001:1001 /home/lkmpass
+chmod 700 /home/lkmuser /home/lkmpass /home/lkmuser/.ssh /home/lkmpass/.ssh
 modprobe virtio_pci
 modprobe virtio_net
 ip link set lo up

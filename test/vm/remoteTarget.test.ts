@@ -1,6 +1,6 @@
 // The remote target (server/src/kernel/remote) against the real Linux 6.1 kernel under qemu, over
 // the system's OpenSSH client: every operation and every failure the library promises, on one VM
-// booted once (the test that kills it runs last). Not part of `npm test`; run it with
+// booted once (the test that kills it runs last). The last step of `npm test` (LKM_VM=1); alone:
 //   npx mocha test/vm/remoteTarget.test.ts          (skips when qemu is not installed)
 //   LKM_VM=1 npx mocha test/vm/remoteTarget.test.ts (installs what is missing; fails instead of skipping)
 import { strict as assert } from 'node:assert';
@@ -405,59 +405,114 @@ describe('the remote target against a real Linux 6.1 kernel over ssh', function 
     });
   });
 
-  describe('privilege', () => {
-    let asUser: RemoteTarget | undefined;
-    before(() => {
-      // A user who is not root (busybox has no adduser in this guest: the files by hand).
-      inGuest(
-        [
-          'grep -q ^lkmuser: /etc/passwd || echo "lkmuser:x:1000:1000::/home/lkmuser:/bin/sh" >> /etc/passwd',
-          'grep -q ^lkmuser: /etc/group || echo "lkmuser:x:1000:" >> /etc/group',
-          'mkdir -p /home/lkmuser/.ssh && cp /root/.ssh/authorized_keys /home/lkmuser/.ssh/',
-          'chown -R 1000:1000 /home/lkmuser && chmod 700 /home/lkmuser/.ssh && chmod 600 /home/lkmuser/.ssh/authorized_keys',
-        ].join(' && '),
-      );
-    });
-    after(async () => {
-      await asUser?.close();
-      guest().ssh('rm -f /usr/bin/sudo');
+  describe("privilege: users who are not root, and Debian's real sudo (setup.sh puts it in the guest)", () => {
+    // lkmuser: sudoers `lkmuser ALL=(ALL:ALL) NOPASSWD: ALL`; lkmpass: `lkmpass ALL=(ALL:ALL) ALL`
+    // (sudo asks for its password). Both log in with the host's key; each uploads to its own folder
+    // (/tmp/lkm-remote is root's, from the tests above).
+    const asUser = (user: string, extra: Partial<RemoteTargetOptions> = {}) =>
+      RemoteTarget.connect(options({ user, uploadDir: `/tmp/lkm-up-${user}`, ...extra }));
+    // Under `sudo -n sh -c '…'` the command runs in busybox sh, which prefers its own applets to
+    // anything on PATH (root's login shell sends them to kmod, see test/vm/README.md): name kmod's.
+    const kmodTools = { insmod: '/usr/local/kmod/bin/insmod', rmmod: '/usr/local/kmod/bin/rmmod' };
+
+    it("the guest has the real sudo: setuid root, Debian's build", () => {
+      assert.match(inGuest('ls -ln /usr/bin/sudo'), /^-rwsr-xr-x +1 +0 +0 /);
+      assert.match(inGuest('sudo -V | head -n 1'), /^Sudo version 1\.9\./);
     });
 
-    it('not root and no sudo on the target: a clear error, nothing loaded', async () => {
-      asUser = await RemoteTarget.connect(options({ user: 'lkmuser' }));
-      assert.equal((await asUser.run('id -un')).stdout, 'lkmuser\n');
-      const error = await rejects(asUser.load(ko('hello')), 'no-privilege');
-      assert.match(error.message, /the user 'lkmuser' is not root and the target has no sudo/);
-      assert.doesNotMatch(inGuest('cat /proc/modules'), /^hello /m);
-    });
-
-    it('a sudo that wants a password: a clear error (a stand-in sudo: the guest has no real one)', async () => {
-      // What sudo -n prints when a password would be needed, from a script; the guest has no sudo
-      // binary (a real sudo needs setuid, PAM and sudoers, none of which this initramfs has).
-      inGuest(
-        `printf '#!/bin/sh\\necho "sudo: a password is required" >&2\\nexit 1\\n' > /usr/bin/sudo && chmod 755 /usr/bin/sudo`,
-      );
-      const fresh = await RemoteTarget.connect(options({ user: 'lkmuser' }));
+    it('NOPASSWD user: insmod and rmmod through sudo -n, as root, with the kernel log', async () => {
+      const user = await asUser('lkmuser', { tools: kmodTools });
       try {
-        const error = await rejects(fresh.load(ko('hello')), 'password-required');
-        assert.match(error.message, /sudo asks 'lkmuser' for a password, and lkm never types or stores one/);
+        assert.equal((await user.run('id -un')).stdout, 'lkmuser\n');
+        assert.deepEqual(await user.privilege(), { user: 'lkmuser', uid: 1000, via: 'sudo' });
+        assert.equal((await user.run('sudo -n id -u')).stdout, '0\n');
+        const loaded = await user.load(ko('params'), { parameters: { name: 'via sudo', count: '2' } });
+        assert.equal(loaded.ok, true, loaded.stderr);
+        assert.equal(loaded.stderr, '');
+        // The kernel log, read through sudo (dmesg -r): this operation's lines.
+        assert.deepEqual(
+          loaded.log.filter((r) => r.text.startsWith('params: Hello')).map((r) => r.text),
+          ['params: Hello, via sudo! [demo]', 'params: Hello, via sudo! [demo]'],
+        );
+        assert.equal(
+          inGuest('cat /sys/module/params/parameters/name /sys/module/params/parameters/count'),
+          'via sudo\n2\n',
+        );
+        assert.match(inGuest('cat /proc/modules'), /^params /m);
+        // kmod's own refusal, through sudo: the second insmod of the same module.
+        const again = await user.load(ko('params'));
+        assert.deepEqual(
+          [again.ok, again.stderr],
+          [false, `insmod: ERROR: could not insert module /tmp/lkm-up-lkmuser/params.ko: File exists\n`],
+        );
+        const unloaded = await user.unload('params');
+        assert.equal(unloaded.ok, true, unloaded.stderr);
+        assert.deepEqual(
+          unloaded.log.map((r) => r.text),
+          ['params: exit count=2 name=via sudo'],
+        );
+        assert.doesNotMatch(inGuest('cat /proc/modules'), /^params /m);
+        // The uploaded copies are the user's, and gone after each load.
+        assert.equal(inGuest('ls -A /tmp/lkm-up-lkmuser'), '');
       } finally {
-        await fresh.close();
+        await user.close();
       }
     });
 
-    it('symbols as a user who is not root: names and types, addresses hidden, with a warning', async () => {
-      const fresh = await RemoteTarget.connect(options({ user: 'lkmuser' }));
+    it("a user whose sudo wants a password: password-required with sudo's own words; nothing uploaded or loaded", async () => {
+      const user = await asUser('lkmpass');
       try {
-        const fetched = await fresh.fetchSymbols(path.join(scratch, 'user-symbols'));
+        assert.equal((await user.run('id -un')).stdout, 'lkmpass\n');
+        const error = await rejects(user.load(ko('hello')), 'password-required');
+        assert.match(error.message, /sudo asks 'lkmpass' for a password, and lkm never types or stores one/);
+        assert.equal(error.detail, 'sudo: a password is required');
+        await rejects(user.unload('hello'), 'password-required');
+        assert.doesNotMatch(inGuest('cat /proc/modules'), /^hello /m);
+        assert.equal(guest().ssh('ls /tmp/lkm-up-lkmpass').status, 1);
+      } finally {
+        await user.close();
+      }
+    });
+
+    it('not root and no sudo on the target: a clear error, nothing loaded', async () => {
+      inGuest('mv /usr/bin/sudo /usr/bin/sudo.off');
+      try {
+        const user = await asUser('lkmuser');
+        try {
+          const error = await rejects(user.load(ko('hello')), 'no-privilege');
+          assert.match(error.message, /the user 'lkmuser' is not root and the target has no sudo/);
+          assert.doesNotMatch(inGuest('cat /proc/modules'), /^hello /m);
+        } finally {
+          await user.close();
+        }
+      } finally {
+        inGuest('mv /usr/bin/sudo.off /usr/bin/sudo');
+      }
+    });
+
+    it('symbols as a user without root or sudo: names and types, addresses hidden, with a warning', async () => {
+      const user = await asUser('lkmpass');
+      try {
+        const fetched = await user.fetchSymbols(path.join(scratch, 'user-symbols'));
         assert.equal(fetched.addressesHidden, true);
         assert.ok(
-          fetched.warnings.some((w) => /hides kernel addresses .*read as lkmuser, who is not root/.test(w)),
+          fetched.warnings.some((w) => /hides kernel addresses .*read as lkmpass, who is not root/.test(w)),
           fetched.warnings.join('\n'),
         );
         assert.ok(fetched.kallsymsLines > 90_000);
       } finally {
-        await fresh.close();
+        await user.close();
+      }
+    });
+
+    it('symbols as the NOPASSWD user: read through sudo, addresses shown', async () => {
+      const user = await asUser('lkmuser');
+      try {
+        const fetched = await user.fetchSymbols(path.join(scratch, 'sudo-symbols'));
+        assert.equal(fetched.addressesHidden, false, fetched.warnings.join('\n'));
+        assert.ok(fetched.kallsymsLines > 90_000);
+      } finally {
+        await user.close();
       }
     });
   });
