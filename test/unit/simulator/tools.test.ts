@@ -45,22 +45,47 @@ describe('simulator: depmod files in kmod formats', () => {
     });
     installModule(machine, variant('upper', { imports: ['mid_fn'] }));
     const files = depmod(machine).files;
+    // kmod 30's order: the walk of its modules_by_name hash table (512 buckets).
     assert.equal(
       files.get('modules.dep'),
       [
-        'extra/consumer.ko: extra/provider.ko',
-        'extra/hello.ko:',
         'extra/middle.ko: extra/provider.ko',
-        'extra/platform.ko:',
-        'extra/provider.ko:',
-        'extra/top.ko: extra/provider.ko',
         'extra/upper.ko: extra/middle.ko extra/provider.ko',
+        'extra/platform.ko:',
+        'extra/top.ko: extra/provider.ko',
+        'extra/hello.ko:',
+        'extra/provider.ko:',
+        'extra/consumer.ko: extra/provider.ko',
         '',
       ].join('\n'),
     );
+    // The walk of its symbols table (2048 buckets).
     assert.equal(
       files.get('modules.symbols'),
-      '# Aliases for symbols, used by symbol_request().\nalias symbol:mid_fn middle\nalias symbol:prov_add provider\nalias symbol:prov_gpl_mul provider\n',
+      '# Aliases for symbols, used by symbol_request().\nalias symbol:mid_fn middle\nalias symbol:prov_gpl_mul provider\nalias symbol:prov_add provider\n',
+    );
+    // No devname: kmod writes the header only before the first entry.
+    assert.equal(files.get('modules.devname'), '');
+    // modules.order first, in its order (a line naming no module is skipped), then the others as before.
+    machine.writeFile(`${machine.modulesDir}/modules.order`, {
+      kind: 'text',
+      text: 'extra/provider.ko\nextra/gone.ko\nextra/hello.ko\n',
+    });
+    assert.deepEqual(
+      depmod(machine)
+        .files.get('modules.dep')!
+        .split('\n')
+        .map((l) => l.split(':')[0]),
+      [
+        'extra/provider.ko',
+        'extra/hello.ko',
+        'extra/middle.ko',
+        'extra/upper.ko',
+        'extra/platform.ko',
+        'extra/top.ko',
+        'extra/consumer.ko',
+        '',
+      ],
     );
     assert.equal(
       files.get('modules.alias'),

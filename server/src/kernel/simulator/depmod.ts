@@ -1,16 +1,20 @@
 /**
  * depmod (kmod 30): reads every module under /lib/modules/<release>, resolves each one's undefined
  * symbols against the other modules' exports, and writes modules.dep, modules.alias,
- * modules.symbols, modules.softdep and modules.devname in kmod's text formats. The binary .bin
+ * modules.softdep, modules.symbols and modules.devname in kmod's text formats. The binary .bin
  * indexes are not written (the simulated modprobe reads the text files).
  *
- * Module order is directory order, which the simulated disk gives sorted by path (a real depmod
- * follows modules.order first, then the file system's readdir order). A module's dependencies are
- * listed users-before-providers (kmod's dep_sort_idx), so modprobe loads them from the end.
+ * Orders as kmod 30's tools/depmod.c makes them: the module array is the walk of its
+ * `modules_by_name` hash table (kmodHash.ts), then sorted (stably, as glibc's qsort does) so that
+ * the modules modules.order lists come first, in its order; modules.symbols is the walk of its
+ * `symbols` table, where a symbol exported twice belongs to the later module. A module's
+ * dependencies are listed users-before-providers (the topological sort's `dep_sort_idx`), so
+ * modprobe loads them from the end.
  */
+import { KmodHash } from './kmodHash';
 import type { KernelState } from './kernelState';
 import type { Machine } from './machine';
-import { modinfoValues, type LoadableModule } from './loadableModule';
+import { modinfoValues, normalizeModuleName, type LoadableModule } from './loadableModule';
 
 export interface DepmodModule {
   /** Relative to /lib/modules/<release>: `extra/hello.ko`. */
@@ -24,116 +28,184 @@ export interface DepmodResult {
   readonly warnings: readonly string[];
 }
 
-/** Every module file below the modules directory, sorted by path. */
+export interface DepmodOptions {
+  /** -e: warn about symbols no module exports (with -F/-E a real depmod also knows the kernel's; here the profile's). */
+  readonly printUnknown?: boolean;
+}
+
+/**
+ * Every module file below the modules directory, one per module name (depmod_modules_search_file:
+ * a name found again is ignored unless it is under updates/, which the default search puts first).
+ */
 export function installedModules(machine: Machine): DepmodModule[] {
   const root = `${machine.modulesDir}/`;
-  const modules: DepmodModule[] = [];
+  const byName = new Map<string, DepmodModule>();
+  const priority = (p: string) => (p.startsWith('updates/') ? 0 : 1);
   for (const path of [...machine.files.keys()].sort()) {
     if (!path.startsWith(root) || !path.endsWith('.ko')) continue;
     const module = machine.moduleOf(path);
     if (module === undefined || !('modinfo' in module)) continue;
-    modules.push({ path: path.slice(root.length), module });
+    const found = { path: path.slice(root.length), module };
+    const name = normalizeModuleName(path);
+    const old = byName.get(name);
+    if (old === undefined || priority(found.path) < priority(old.path)) byName.set(name, found);
   }
-  return modules;
+  return [...byName.values()];
 }
 
-export function depmod(machine: Machine, kernel: KernelState = machine.kernel): DepmodResult {
-  const modules = installedModules(machine);
+/** kmod's name of a module: its file name, without the extension, `-` made `_`. */
+const modname = (m: DepmodModule) => normalizeModuleName(m.path);
+
+/** depmod_modules_build_array + depmod_modules_sort: hash walk order, then modules.order first. */
+function moduleArray(machine: Machine, found: readonly DepmodModule[]): DepmodModule[] {
+  const byName = new KmodHash<DepmodModule>(512);
+  for (const m of found) byName.addUnique(normalizeModuleName(m.path), m);
+  const modules = [...byName.entries()].map(([, m]) => m);
+  const order = machine.file(`${machine.modulesDir}/modules.order`);
+  if (order?.kind !== 'text') return modules;
+  // sort_idx: idx - total for a line of modules.order (the last such line wins), 1 for the others.
+  const lines = order.text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const total = lines.length + 1;
+  const sortIndex = new Map<DepmodModule, number>();
+  const byPath = new Map(modules.map((m) => [m.path.replace(/\.ko(\.\w+)?$/, '.ko'), m]));
+  lines.forEach((line, i) => {
+    const m = byPath.get(line);
+    if (m !== undefined) sortIndex.set(m, i + 1 - total);
+  });
+  return modules
+    .map((m, i) => ({ m, i, key: sortIndex.get(m) ?? 1 }))
+    .sort((a, b) => a.key - b.key || a.i - b.i)
+    .map((e) => e.m);
+}
+
+export function depmod(
+  machine: Machine,
+  kernel: KernelState = machine.kernel,
+  options: DepmodOptions = {},
+): DepmodResult {
+  const modules = moduleArray(machine, installedModules(machine));
   const warnings: string[] = [];
-  const exporters = new Map<string, DepmodModule>();
-  for (const m of modules) {
-    for (const e of m.module.exports) {
-      if (!exporters.has(e.name)) exporters.set(e.name, m);
-    }
-  }
+  // depmod_load_modules: every module's exports into the symbol table, in array order.
+  const symbols = new KmodHash<DepmodModule>(2048);
+  for (const m of modules) for (const e of m.module.exports) symbols.add(e.name, m);
+  // depmod_load_dependencies: a module's direct dependencies in the order its symbols name them.
   const direct = new Map<DepmodModule, DepmodModule[]>();
+  const users = new Map<DepmodModule, number>();
   for (const m of modules) {
     const deps: DepmodModule[] = [];
     for (const wanted of m.module.imports) {
-      const owner = exporters.get(wanted.name);
-      if (owner === undefined || owner === m) {
-        if (owner === undefined && wanted.certain && !wanted.weak && kernel.profile.exportsKnown) {
+      const owner = symbols.find(wanted.name);
+      if (owner === undefined) {
+        // Names read from sources that nobody exports may be header macros: only certain ones count.
+        if (options.printUnknown === true && wanted.certain && !wanted.weak && kernel.profile.exportsKnown) {
           if (kernel.profile.exported(wanted.name) === undefined)
             warnings.push(`depmod: WARNING: ${machine.modulesDir}/${m.path} needs unknown symbol ${wanted.name}`);
         }
         continue;
       }
-      if (!deps.includes(owner)) deps.push(owner);
+      if (owner === m || deps.includes(owner)) continue;
+      deps.push(owner);
+      users.set(owner, (users.get(owner) ?? 0) + 1);
     }
     direct.set(m, deps);
   }
-  const index = new Map(modules.map((m, i) => [m, i]));
+  const sortIndex = topologicalOrder(modules, direct, users);
   const dep = modules.map((m) => {
-    const all = closure(m, direct);
-    const sorted = sortUsersFirst(all, direct, index);
-    return `${m.path}:${sorted.map((d) => ` ${d.path}`).join('')}\n`;
+    const all = allDependencies(m, direct, sortIndex);
+    return `${m.path}:${all.map((d) => ` ${d.path}`).join('')}\n`;
   });
   const alias = ['# Aliases extracted from modules themselves.\n'];
-  const symbols = ['# Aliases for symbols, used by symbol_request().\n'];
+  const symbolLines = ['# Aliases for symbols, used by symbol_request().\n'];
   const softdep = ['# Soft dependencies extracted from modules themselves.\n'];
-  const devname = ['# Device nodes to trigger on-demand module loading.\n'];
+  const devname: string[] = [];
   for (const m of modules) {
-    for (const a of modinfoValues(m.module, 'alias')) alias.push(`alias ${a} ${m.module.name}\n`);
-    for (const s of modinfoValues(m.module, 'softdep')) softdep.push(`softdep ${m.module.name} ${s}\n`);
-    const name = modinfoValues(m.module, 'alias').find((a) => a.startsWith('devname:'));
-    const major = modinfoValues(m.module, 'alias').find((a) => /^char-major-\d+-\d+$/.test(a));
-    if (name !== undefined && major !== undefined) {
-      const [, maj, min] = /^char-major-(\d+)-(\d+)$/.exec(major)!;
-      devname.push(`${m.module.name} ${name.slice(8)} c${maj}:${min}\n`);
+    for (const a of modinfoValues(m.module, 'alias')) alias.push(`alias ${a} ${modname(m)}\n`);
+    for (const s of modinfoValues(m.module, 'softdep')) softdep.push(`softdep ${modname(m)} ${s}\n`);
+    const line = devnameLine(modname(m), m.module);
+    if (line !== undefined) {
+      if (devname.length === 0) devname.push('# Device nodes to trigger on-demand module loading.\n');
+      devname.push(line);
     }
   }
-  for (const m of modules) {
-    for (const e of m.module.exports) symbols.push(`alias symbol:${e.name} ${m.module.name}\n`);
-  }
+  for (const [name, owner] of symbols.entries()) symbolLines.push(`alias symbol:${name} ${modname(owner)}\n`);
   const files = new Map<string, string>([
     ['modules.dep', dep.join('')],
     ['modules.alias', alias.join('')],
-    ['modules.symbols', symbols.join('')],
     ['modules.softdep', softdep.join('')],
+    ['modules.symbols', symbolLines.join('')],
     ['modules.devname', devname.join('')],
   ]);
   return { files, warnings };
 }
 
+/** output_devname: `devname:` with a char-major-M-N or block-major-M-N alias (the first pair found). */
+function devnameLine(owner: string, module: LoadableModule): string | undefined {
+  let name: string | undefined;
+  let device: string | undefined;
+  for (const a of modinfoValues(module, 'alias')) {
+    const major = /^(char|block)-major-(\d+)-(\d+)/.exec(a);
+    if (a.startsWith('devname:')) name = a.slice('devname:'.length);
+    else if (major) device = `${major[1] === 'char' ? 'c' : 'b'}${Number(major[2])}:${Number(major[3])}`;
+    if (name !== undefined && device !== undefined) break;
+  }
+  return name !== undefined && device !== undefined ? `${owner} ${name} ${device}\n` : undefined;
+}
+
 /** Runs depmod and writes its files into /lib/modules/<release>. */
-export function runDepmod(machine: Machine): DepmodResult {
-  const result = depmod(machine);
+export function runDepmod(machine: Machine, options: DepmodOptions = {}): DepmodResult {
+  const result = depmod(machine, machine.kernel, options);
   for (const [name, text] of result.files) machine.writeFile(`${machine.modulesDir}/${name}`, { kind: 'text', text });
   return result;
 }
 
-function closure(m: DepmodModule, direct: Map<DepmodModule, DepmodModule[]>): Set<DepmodModule> {
-  const seen = new Set<DepmodModule>();
-  const stack = [...(direct.get(m) ?? [])];
-  while (stack.length > 0) {
-    const d = stack.pop()!;
-    if (seen.has(d) || d === m) continue;
-    seen.add(d);
-    stack.push(...(direct.get(d) ?? []));
+/**
+ * depmod_calculate_dependencies: modules without users first, taken from a stack of roots (filled in
+ * array order, popped from the end), a module's dependencies becoming roots when their last user is
+ * taken. A cycle leaves its modules unsorted (kmod reports it and writes nothing; here they go last).
+ */
+function topologicalOrder(
+  modules: readonly DepmodModule[],
+  direct: ReadonlyMap<DepmodModule, DepmodModule[]>,
+  users: ReadonlyMap<DepmodModule, number>,
+): Map<DepmodModule, number> {
+  const left = new Map(modules.map((m) => [m, users.get(m) ?? 0]));
+  const roots = modules.filter((m) => left.get(m) === 0);
+  const index = new Map<DepmodModule, number>();
+  while (roots.length > 0) {
+    const m = roots.pop()!;
+    index.set(m, index.size);
+    for (const d of direct.get(m) ?? []) {
+      const n = left.get(d)! - 1;
+      left.set(d, n);
+      if (n === 0) roots.push(d);
+    }
   }
-  return seen;
+  for (const m of modules) if (!index.has(m)) index.set(m, Number.MAX_SAFE_INTEGER);
+  return index;
 }
 
-/** A module comes before the modules it depends on; ties keep directory order. */
-function sortUsersFirst(
-  set: Set<DepmodModule>,
-  direct: Map<DepmodModule, DepmodModule[]>,
-  index: Map<DepmodModule, number>,
+/**
+ * mod_get_all_sorted_dependencies: every dependency, direct or not (each direct list sorted by
+ * dep_sort_idx, walked depth first), then sorted by dep_sort_idx.
+ */
+function allDependencies(
+  m: DepmodModule,
+  direct: ReadonlyMap<DepmodModule, DepmodModule[]>,
+  sortIndex: ReadonlyMap<DepmodModule, number>,
 ): DepmodModule[] {
-  const remaining = new Set(set);
+  const byIndex = (a: DepmodModule, b: DepmodModule) => sortIndex.get(a)! - sortIndex.get(b)!;
   const out: DepmodModule[] = [];
-  while (remaining.size > 0) {
-    // Pick a module no remaining module depends on… reversed: one that no other remaining module uses.
-    const candidates = [...remaining].filter(
-      (c) => ![...remaining].some((other) => other !== c && (direct.get(other) ?? []).includes(c)),
-    );
-    const pick = (candidates.length > 0 ? candidates : [...remaining]).sort(
-      (a, b) => (index.get(a) ?? 0) - (index.get(b) ?? 0),
-    )[0]!;
-    out.push(pick);
-    remaining.delete(pick);
-  }
-  return out;
+  const fill = (from: DepmodModule, depth: number) => {
+    if (depth > direct.size) return; // a cycle
+    for (const d of [...(direct.get(from) ?? [])].sort(byIndex)) {
+      if (out.includes(d)) continue;
+      out.push(d);
+      fill(d, depth + 1);
+    }
+  };
+  fill(m, 0);
+  return out.sort(byIndex);
 }
 
 /** Parses modules.dep: module path → dependency paths (as written, relative to the modules dir). */

@@ -274,9 +274,11 @@ export function kmodModprobe(machine: Machine, argv: readonly string[]): ToolOut
   return o.done(0);
 }
 
-export function kmodDepmod(machine: Machine): ToolOutput {
+export function kmodDepmod(machine: Machine, argv: readonly string[] = []): ToolOutput {
   const o = new Output();
-  const result = runDepmod(machine);
+  // Unknown symbols are reported with -e only (cfg->print_unknown).
+  const printUnknown = argv.some((a) => a === '--errsyms' || /^-[a-zA-Z]*e/.test(a));
+  const result = runDepmod(machine, { printUnknown });
   for (const warning of result.warnings) o.err(`${warning}\n`);
   return o.done(0);
 }

@@ -96,7 +96,7 @@ export function runTool(
     case 'modinfo':
       return kmodModinfo(machine, args);
     case 'depmod':
-      return kmodDepmod(machine);
+      return kmodDepmod(machine, args);
   }
   return undefined;
 }
