@@ -19,3 +19,12 @@ step "package (.vsix)"
 npm run --silent package
 step "tests: unit, protocol, package"
 npx mocha 'test/unit/**/*.test.ts' 'test/protocol/**/*.test.ts' 'test/package/**/*.test.ts'
+
+# The real-kernel layer (test/vm/README.md): Debian's Linux 6.1 under qemu, reached over ssh; its
+# preparation is cached in ~/.cache/lkm-workbench. LKM_VM=0 leaves it out.
+if [ "${LKM_VM:-1}" != 0 ]; then
+  step "tests: the real kernel in a VM (test/vm)"
+  bash scripts/vm/test.sh
+else
+  step "tests: the real kernel in a VM: left out (LKM_VM=0)"
+fi

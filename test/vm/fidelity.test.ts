@@ -8,7 +8,7 @@
 //   LKM_VM_RECORD=1 npx mocha test/vm/fidelity.test.ts   records the missing goldens (one fresh
 //                                                        boot each); LKM_VM_RECORD=all: every one
 //                                                        but samples.txt (run-scenario.sh's own)
-// Skips without qemu unless LKM_VM=1. Not part of `npm test`.
+// Skips without qemu unless LKM_VM=1. Part of `npm test` (its last step, LKM_VM=1).
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // The real-kernel layer: Debian's Linux 6.1 (6.1.0-56-amd64) under qemu, reached over ssh, with
-// kmod 30's tools. Not part of `npm test`; run it with
+// kmod 30's tools. The last step of `npm test` (scripts/test.sh, LKM_VM=1); alone:
 //   npx mocha test/vm/realKernel.test.ts          (skips when qemu is not installed)
 //   LKM_VM=1 npx mocha test/vm/realKernel.test.ts (installs what is missing; fails instead of skipping)
 import { strict as assert } from 'node:assert';
