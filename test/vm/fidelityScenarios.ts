@@ -71,15 +71,6 @@ export const SIMULATOR_DIFFERENCES: readonly KnownDifference[] = [
     nth: [1, 11],
   },
   {
-    id: 'softdeps',
-    why:
-      'simulator: kmod follows modules.softdep (pre: and post: modules) in modprobe, modprobe --show-depends and modprobe -r; ' +
-      'the simulator ignores soft dependencies (the scenario loads and removes them by hand to stay in step)',
-    scenarios: ['deps.scenario'],
-    blocks: /^\$ (modprobe --show-depends lkm-demo(-alias|:anything)|dmesg -r -c)$/,
-    nth: [1, 11],
-  },
-  {
     id: 'in-tree-modules',
     why:
       "the guest's /lib/modules/<release> also holds Debian's in-tree modules and the files that come with them " +

@@ -105,11 +105,16 @@ describe('simulator: depmod files in kmod formats', () => {
 });
 
 describe('simulator: modprobe', () => {
-  it('loads dependencies first (two levels), softdeps pre and post; -r removes unused dependencies', () => {
+  it('loads dependencies first (two levels), softdeps pre and post, as kmod 30 orders them; -r as kmod 30 removes', () => {
     const order: string[] = [];
     const names = ['hello', 'platform', 'provider', 'middle', 'upper'];
     const runner = new ScriptedEntryPointRunner(
-      Object.fromEntries(names.map((n) => [n, { init: { run: () => (order.push(n), {}) } }])),
+      Object.fromEntries(
+        names.map((n) => [
+          n,
+          { init: { run: () => (order.push(n), {}) }, exit: { run: () => (order.push(`-${n}`), {}) } },
+        ]),
+      ),
     );
     const machine = testMachine({ runner });
     install(machine, ['hello', 'provider', 'platform']);
@@ -123,19 +128,63 @@ describe('simulator: modprobe', () => {
       variant('upper', { imports: ['mid_fn'], modinfo: [['softdep', 'pre: hello post: platform']] }),
     );
     runDepmod(machine);
-    assert.deepEqual(sh(machine, 'modprobe --show-depends upper'), {
-      stdout: `insmod ${EXTRA}/provider.ko \ninsmod ${EXTRA}/middle.ko \ninsmod ${EXTRA}/upper.ko \n`,
-      stderr: '',
-      exit: 0,
-    });
+    // kmod_module_get_probe_list: the dependencies (providers first), then the module's pre: softdeps,
+    // the module, its post: softdeps; --show-depends prints them all (loaded or not), options on the module only.
+    const showDepends = [
+      `insmod ${EXTRA}/provider.ko \n`,
+      `insmod ${EXTRA}/middle.ko \n`,
+      `insmod ${EXTRA}/hello.ko \n`,
+      `insmod ${EXTRA}/upper.ko x=1\n`,
+      `insmod ${EXTRA}/platform.ko \n`,
+    ].join('');
+    assert.deepEqual(sh(machine, 'modprobe --show-depends upper x=1'), { stdout: showDepends, stderr: '', exit: 0 });
+    assert.equal(sh(machine, 'modprobe hello').exit, 0);
     assert.equal(sh(machine, 'modprobe upper').exit, 0);
     assert.deepEqual(order, ['hello', 'provider', 'middle', 'upper', 'platform']);
+    assert.deepEqual(sh(machine, 'modprobe --show-depends upper').stdout, showDepends.replace(' x=1', ' '));
     assert.deepEqual(machine.kernel.find('middle')?.holders, ['upper']);
-    // -r removes the module, then its dependencies that nobody uses any more.
-    assert.equal(sh(machine, 'modprobe -r upper').exit, 0);
-    assert.equal(machine.kernel.find('middle'), undefined);
-    assert.equal(machine.kernel.find('provider'), undefined);
-    assert.ok(machine.kernel.find('hello'), 'softdeps are not removed');
+    // -r: post: softdeps, the module, the dependencies now unused in libkmod's order (provider first:
+    // middle still holds it, so it stays, as kmod 30 leaves it), then the pre: softdeps.
+    order.length = 0;
+    assert.deepEqual(sh(machine, 'modprobe -r upper'), { stdout: '', stderr: '', exit: 0 });
+    assert.deepEqual(order, ['-platform', '-upper', '-middle', '-hello']);
+    assert.ok(machine.kernel.find('provider'));
+    // Not loaded: nothing to do, and no word about it (no --first-time).
+    assert.deepEqual(sh(machine, 'modprobe -r upper'), { stdout: '', stderr: '', exit: 0 });
+  });
+
+  it('softdeps: a softdep that fails is ignored; a name nothing has is skipped; the first softdep line counts', () => {
+    const machine = testMachine({ runner: new ScriptedEntryPointRunner({ hello: { init: { returns: -19 } } }) });
+    install(machine, ['hello', 'provider', 'consumer', 'platform']);
+    installModule(
+      machine,
+      variant('top', {
+        modinfo: [
+          ['softdep', 'pre: hello nosuch post: consumer'],
+          ['softdep', 'pre: platform'],
+        ],
+      }),
+    );
+    runDepmod(machine);
+    assert.deepEqual(sh(machine, 'modprobe --show-depends top').stdout.split('\n'), [
+      `insmod ${EXTRA}/hello.ko `,
+      `insmod ${EXTRA}/top.ko `,
+      `insmod ${EXTRA}/provider.ko `,
+      `insmod ${EXTRA}/consumer.ko `,
+      '',
+    ]);
+    // hello's init fails (a pre: softdep): top loads all the same, and consumer after it.
+    assert.deepEqual(sh(machine, 'modprobe top'), { stdout: '', stderr: '', exit: 0 });
+    assert.ok(machine.kernel.find('top') && machine.kernel.find('consumer') && machine.kernel.find('provider'));
+    assert.equal(machine.kernel.find('hello'), undefined);
+    assert.equal(machine.kernel.find('platform'), undefined);
+    // consumer (post:) is removed first, then top; provider (consumer's dependency) once unused.
+    assert.equal(sh(machine, 'insmod /mods/propok.ko').exit, 0);
+    const r = sh(machine, 'modprobe -r top');
+    assert.deepEqual(r, { stdout: '', stderr: '', exit: 0 });
+    assert.equal(machine.kernel.find('top'), undefined);
+    assert.equal(machine.kernel.find('consumer'), undefined);
+    assert.ok(machine.kernel.find('provider'), 'propok still uses provider');
   });
 
   it('by alias (modules.alias) and by symbol (modules.symbols)', () => {

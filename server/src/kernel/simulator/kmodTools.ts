@@ -6,7 +6,7 @@ import { runDepmod } from './depmod';
 import { ERRNO, strerror } from './errno';
 import { normalizeModuleName, type LoadableModule } from './loadableModule';
 import type { Machine } from './machine';
-import { lookupModules, softdepsOf, type FoundModule } from './moduleLookup';
+import { lookupModules, softdepModules, type FoundModule } from './moduleLookup';
 import { readFile } from './vfs';
 import { initModule, isLoaded, loadInputOf, Output, removeModule, type ToolOutput } from './toolSupport';
 
@@ -182,31 +182,83 @@ export function kmodModinfo(machine: Machine, argv: readonly string[]): ToolOutp
   return o.done(failed ? 1 : 0);
 }
 
-/** modprobe's insmod(): the module's dependencies from the end of its modules.dep list, then itself. */
-function probeInsert(machine: Machine, o: Output, found: FoundModule, options: string): number {
-  const softdeps = softdepsOf(machine, found.name);
-  for (const pre of softdeps.pre) {
-    const m = lookupModules(machine, pre)[0];
-    if (m !== undefined) probeInsert(machine, o, m, '');
+/** A module of modules.dep by the name (or path) of a dependency. */
+function depModule(machine: Machine, dep: string): FoundModule {
+  const name = normalizeModuleName(dep);
+  return lookupModules(machine, name).find((m) => m.name === name) ?? { name, path: dep, deps: [] };
+}
+
+/**
+ * kmod_module_get_probe_list: for the module and each of its dependencies (providers first, as
+ * libkmod reads modules.dep's list back to front): its `pre:` softdeps (each with its own
+ * dependencies and softdeps, once), itself, its `post:` softdeps. `required`: the module and its
+ * dependencies (a softdep's failure is ignored).
+ */
+function probeList(machine: Machine, top: FoundModule): { list: FoundModule[]; required: Set<string> } {
+  const visited = new Set<string>();
+  const required = new Set<string>();
+  const list: FoundModule[] = [];
+  const fillSoftdep = (m: FoundModule) => {
+    const { pre, post } = softdepModules(machine, m.name);
+    for (const p of pre) getProbeList(p, false);
+    list.push(m);
+    for (const p of post) getProbeList(p, false);
+  };
+  const getProbeList = (m: FoundModule, isRequired: boolean) => {
+    if (visited.has(m.name)) return;
+    visited.add(m.name);
+    const deps = [...m.deps].reverse().map((d) => depModule(machine, d));
+    if (isRequired) for (const r of [m, ...deps]) required.add(r.name);
+    for (const d of deps) fillSoftdep(d);
+    fillSoftdep(m);
+  };
+  getProbeList(top, true);
+  return { list, required };
+}
+
+/**
+ * kmod_module_probe_insert_module: nothing when the module is loaded already; else the probe list in
+ * order, skipping what is loaded, the options going to the module itself. A dependency's error stops
+ * it; a softdep's does not.
+ */
+function probeInsert(machine: Machine, top: FoundModule, options: string): number {
+  if (isLoaded(machine, top.name)) return 0;
+  const { list, required } = probeList(machine, top);
+  let errno = 0;
+  for (const m of list) {
+    if (isLoaded(machine, m.name)) errno = ERRNO.EEXIST;
+    else {
+      const input = loadInputOf(machine, `${machine.modulesDir}/${m.path}`);
+      errno = input === undefined ? ERRNO.ENOENT : initModule(machine, input, m.name === top.name ? options : '');
+    }
+    if (errno === ERRNO.EEXIST || !required.has(m.name)) errno = 0;
+    else if (errno !== 0) break;
   }
-  for (const dep of [...found.deps].reverse()) {
-    const name = normalizeModuleName(dep);
-    if (isLoaded(machine, name)) continue;
-    const input = loadInputOf(machine, `${machine.modulesDir}/${dep}`);
-    if (input === undefined) return ERRNO.ENOENT;
-    const errno = initModule(machine, input, '');
-    if (errno !== 0 && errno !== ERRNO.EEXIST) return errno;
+  return errno;
+}
+
+/**
+ * modprobe -r's rmmod_do_module: nothing when the module is not loaded; its `post:` softdeps (last
+ * first, errors ignored); the module, unless in use; its dependencies that nobody uses any more (in
+ * libkmod's order, providers first, so a provider still used by the next one stays); its `pre:`
+ * softdeps (last first, errors ignored). 0 or the errno.
+ */
+function rmmodDo(machine: Machine, o: Output, m: FoundModule): number {
+  const { pre, post } = softdepModules(machine, m.name);
+  if (!isLoaded(machine, m.name)) return 0;
+  for (const p of [...post].reverse()) rmmodDo(machine, o, p);
+  if ((machine.kernel.find(m.name)?.refcount ?? 0) > 0) {
+    o.err(`modprobe: FATAL: Module ${m.name} is in use.\n`);
+    return ERRNO.EBUSY;
   }
-  if (!isLoaded(machine, found.name)) {
-    const input = loadInputOf(machine, `${machine.modulesDir}/${found.path}`);
-    if (input === undefined) return ERRNO.ENOENT;
-    const errno = initModule(machine, input, options);
-    if (errno !== 0 && errno !== ERRNO.EEXIST) return errno;
+  const errno = kmodRemove(machine, o, 'modprobe', m.name, false);
+  if (errno !== 0) return errno;
+  for (const dep of [...m.deps].reverse()) {
+    const loaded = machine.kernel.find(normalizeModuleName(dep));
+    if (loaded === undefined || loaded.refcount > 0 || loaded.state !== 'live') continue;
+    kmodRemove(machine, o, 'modprobe', loaded.module.name, false);
   }
-  for (const post of softdeps.post) {
-    const m = lookupModules(machine, post)[0];
-    if (m !== undefined) probeInsert(machine, o, m, '');
-  }
+  for (const p of [...pre].reverse()) rmmodDo(machine, o, p);
   return 0;
 }
 
@@ -221,31 +273,22 @@ export function kmodModprobe(machine: Machine, argv: readonly string[]): ToolOut
     return o.done(1);
   }
   if (remove) {
-    // modprobe -r takes module names only (options are names too).
+    // rmmod_all: modprobe -r takes module names only (options are names too); every name is tried.
+    let failed = false;
     for (const name of words) {
       const found = lookupModules(machine, name);
       if (found.length === 0) {
         o.err(`modprobe: FATAL: Module ${name} not found.\n`);
-        return o.done(1);
+        failed = true;
+        continue;
       }
       for (const m of found) {
-        if (!isLoaded(machine, m.name)) continue;
-        const count = machine.kernel.find(m.name)?.refcount ?? 0;
-        if (count > 0) {
-          o.err(`modprobe: FATAL: Module ${m.name} is in use.\n`);
-          return o.done(1);
-        }
-        if (kmodRemove(machine, o, 'modprobe', m.name, false) !== 0) return o.done(1);
-        // Then the dependencies nobody uses any more, in modules.dep order.
-        for (const dep of m.deps) {
-          const depName = normalizeModuleName(dep);
-          const loaded = machine.kernel.find(depName);
-          if (loaded === undefined || loaded.refcount > 0 || loaded.state !== 'live') continue;
-          kmodRemove(machine, o, 'modprobe', depName, false);
-        }
+        if (rmmodDo(machine, o, m) === 0) continue;
+        failed = true;
+        break;
       }
     }
-    return o.done(0);
+    return o.done(failed ? 1 : 0);
   }
   const options = words.slice(1).join(' ');
   const found = lookupModules(machine, target);
@@ -254,14 +297,17 @@ export function kmodModprobe(machine: Machine, argv: readonly string[]): ToolOut
     return o.done(1);
   }
   if (showDepends) {
+    // -D: dry run, loaded modules too (ignore_loaded); print_action's `insmod PATH OPTIONS`.
     for (const m of found) {
-      for (const dep of [...m.deps].reverse()) o.out(`insmod ${machine.modulesDir}/${dep} \n`);
-      o.out(`insmod ${machine.modulesDir}/${m.path} ${options}\n`);
+      for (const x of probeList(machine, m).list)
+        o.out(`insmod ${machine.modulesDir}/${x.path} ${x.name === m.name ? options : ''}\n`);
     }
     return o.done(0);
   }
+  // insmod(): every module the name finds is probed; the exit status is the last one's.
+  let errno = 0;
   for (const m of found) {
-    const errno = probeInsert(machine, o, m, options);
+    errno = probeInsert(machine, m, options);
     if (errno === 0) continue;
     if (errno === ERRNO.EEXIST) o.err(`modprobe: ERROR: could not insert '${m.name}': Module already in kernel\n`);
     else if (errno === ERRNO.ENOENT)
@@ -269,9 +315,8 @@ export function kmodModprobe(machine: Machine, argv: readonly string[]): ToolOut
         `modprobe: ERROR: could not insert '${m.name}': Unknown symbol in module, or unknown parameter (see dmesg)\n`,
       );
     else o.err(`modprobe: ERROR: could not insert '${m.name}': ${strerror(errno)}\n`);
-    return o.done(1);
   }
-  return o.done(0);
+  return o.done(errno === 0 ? 0 : 1);
 }
 
 export function kmodDepmod(machine: Machine, argv: readonly string[] = []): ToolOutput {

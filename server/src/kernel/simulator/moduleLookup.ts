@@ -67,17 +67,32 @@ export interface Softdeps {
   readonly post: string[];
 }
 
+/**
+ * kmod_module_get_softdeps: the first `softdep` line whose module pattern matches the name (fnmatch;
+ * later lines are not read), its words after `pre:` and after `post:` (words before either are
+ * dropped), as kmod_config_add_softdep splits them.
+ */
 export function softdepsOf(machine: Machine, name: string): Softdeps {
-  const result: Softdeps = { pre: [], post: [] };
   for (const line of (readText(machine, 'modules.softdep') ?? '').split('\n')) {
     const words = line.trim().split(/\s+/);
-    if (words[0] !== 'softdep' || words[1] !== name) continue;
+    if (words[0] !== 'softdep' || words[1] === undefined || !fnmatch(words[1].replace(/-/g, '_'), name)) continue;
+    const result: Softdeps = { pre: [], post: [] };
     let list: string[] | undefined;
     for (const word of words.slice(2)) {
       if (word === 'pre:') list = result.pre;
       else if (word === 'post:') list = result.post;
       else list?.push(word);
     }
+    return result;
   }
-  return result;
+  return { pre: [], post: [] };
+}
+
+/** lookup_softdep: every module each name finds (an alias may find several); names that find none are skipped. */
+export function softdepModules(machine: Machine, name: string): { pre: FoundModule[]; post: FoundModule[] } {
+  const { pre, post } = softdepsOf(machine, name);
+  return {
+    pre: pre.flatMap((n) => lookupModules(machine, n)),
+    post: post.flatMap((n) => lookupModules(machine, n)),
+  };
 }
