@@ -80,6 +80,7 @@ export async function analyzeModule(
     const analysis = await workspace.analyzeSources(task.module, sources, {
       declaredByKbuild: true,
       ...(task.includeDirs !== undefined ? { includeDirs: task.includeDirs } : {}),
+      ...(task.unreadMembers === true ? { unreadMembers: true } : {}),
     });
     visibility = analysis.headerVisibility;
     module = analysis.module;

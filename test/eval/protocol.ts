@@ -17,6 +17,8 @@ export interface AnalyzeTask {
   readonly sources: readonly string[];
   /** The Kbuild file's -I directories (ccflags-y), searched after the kernel's. */
   readonly includeDirs?: readonly string[];
+  /** Some Kbuild members are not C files (assembly, generated): they may define what the C uses. */
+  readonly unreadMembers?: boolean;
   /** Edits applied in memory before parsing (seeded defects); none for the baseline. */
   readonly edits: readonly SourceEdit[];
   /** Whether to list where defects could be seeded (baseline runs only). */

@@ -188,7 +188,8 @@ export class HeaderIndex {
         }
         return undefined;
       },
-      mayBePasted: (name, isCall = true) => (isCall ? forCalls(name) : forCalls(name) || forOthers(name)),
+      // Full prefix…suffix patterns are specific enough to hold for calls too (btree_##call##pfx).
+      mayBePasted: (name) => forCalls(name) || forOthers(name),
       macros: (name) => {
         // Built on first use: one map over every visible header, instead of a walk per name.
         if (allMacros === undefined) {
@@ -296,8 +297,13 @@ export class HeaderIndex {
       for (const shape of shapes) add(shape.name, NameKind.inline, shape.nameStart);
       const scope = readFileScope(tree, text, parsed.annotations, new Map(shapes.map((f) => [f.start, f.bodyStart])));
       for (const declaration of scope.declarations) {
+        // A static prototype promises a definition in the same translation unit: never a link reference.
         const kind =
-          declaration.kind === 'function-prototype' || !declaration.defines ? NameKind.declared : NameKind.variable;
+          declaration.isStatic && declaration.kind === 'function-prototype'
+            ? NameKind.inline
+            : declaration.kind === 'function-prototype' || !declaration.defines
+              ? NameKind.declared
+              : NameKind.variable;
         add(declaration.name, kind, declaration.nameStart);
       }
       for (const capture of this.parser.query('enumerators').captures(tree.rootNode)) {
@@ -356,7 +362,7 @@ export class HeaderIndex {
 
 /** A macro body that defines a function or variable (`static inline void trace_##name(…) {…}`). */
 function definesSomething(body: string): boolean {
-  return /\b(static|extern|inline|__always_inline)\b/.test(body);
+  return /\b(static|extern|inline|__always_inline)\b|\)\s*\{/.test(body);
 }
 
 /**

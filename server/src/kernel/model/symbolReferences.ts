@@ -1,7 +1,14 @@
+import * as path from 'node:path';
 import type { KernelConfig } from '../kbuild/kernelConfig';
 import { evaluateCondition } from './preprocessorConditions';
 import { compiledOffsets, directiveBranches } from './directiveBranches';
-import { macroArgumentRoles, textualFunctionDefinitions, textualTypedefNames, type MacroShape } from './textualNames';
+import {
+  macroArgumentRoles,
+  textualFunctionDefinitions,
+  textualMacroDefinitions,
+  textualTypedefNames,
+  type MacroShape,
+} from './textualNames';
 import type { PreprocessorBranch } from './fileScope';
 import type { NameUse } from './functionFacts';
 import type { KernelModule, ModuleSource } from './kernelModule';
@@ -145,13 +152,15 @@ export function symbolReferences(
   for (const source of module.sources)
     for (const definition of textualFunctionDefinitions(source.text)) typedefs.add(definition.name);
   // What macro invocations may define: their arguments, and names pasted onto them.
+  // The module's own function-like macros, from the text (the tree cuts long bodies short).
   const localMacros = new Map<string, MacroShape[]>();
   for (const source of module.sources) {
-    for (const define of source.facts.defines) {
-      if (define.parameters === undefined) continue;
-      const list = localMacros.get(define.name) ?? [];
-      list.push({ parameters: define.parameters, value: define.value });
-      localMacros.set(define.name, list);
+    for (const { name, shape } of textualMacroDefinitions(source.text)) {
+      const list = localMacros.get(name) ?? [];
+      list.push(shape);
+      localMacros.set(name, list);
+      // X-macros: `S(SNK_UNATTACHED)` in a body may become an enumerator or a definition.
+      for (const match of shape.value.matchAll(/\b[A-Za-z_]\w*\s*\(\s*([A-Za-z_]\w*)\s*[,)]/g)) typedefs.add(match[1]!);
     }
   }
   const bodiesOf = (macro: string): readonly MacroShape[] => [
@@ -170,6 +179,10 @@ export function symbolReferences(
     [...roles.prefixes].some((p) => name.length > p.length && name.startsWith(p)) ||
     [...roles.suffixes].some((p) => name.length > p.length && name.endsWith(p)) ||
     localStems(name, isCall);
+  // A static prototype in the module promises a definition in it (made by a macro, perhaps).
+  for (const source of module.sources)
+    for (const declaration of source.facts.declarations)
+      if (declaration.isStatic && declaration.kind === 'function-prototype') typedefs.add(declaration.name);
   // `static DEFINE_MUTEX(lock);` parses as a prototype of DEFINE_MUTEX: its "parameters" are definitions.
   for (const source of module.sources) {
     for (const declaration of source.facts.declarations) {
@@ -179,6 +192,14 @@ export function symbolReferences(
       }
     }
   }
+  // A .c file #included by another (often inside a function body) uses the includer's names.
+  const includedFiles = new Set(
+    module.sources.flatMap((source) =>
+      source.facts.includes
+        .filter((include) => !include.system && include.path.endsWith('.c'))
+        .map((include) => path.resolve(path.dirname(source.path), include.path)),
+    ),
+  );
   const byName = new Map<string, { uses: SymbolUse[]; certain: boolean }>();
   for (const { source, use, compiled } of uses) {
     const name = use.name;
@@ -196,12 +217,16 @@ export function symbolReferences(
     const certain =
       compiled === true &&
       use.inError !== true &&
+      !includedFiles.has(source.path) &&
+      // An assembly or generated member may define it (lib/raid6's tables.c, aesni's .S).
+      module.hasUnreadMembers !== true &&
       // A macro may drop or stringify its arguments (`RCU_LOCKDEP_WARN(c, …)` compiles to nothing).
       !(use.argumentOf?.some(isMacro) ?? false) &&
+      // The module's own macros may define it, even when a header of its own declares it.
+      !pasted(name, use.isCall) &&
       (declared ||
         (headers !== undefined &&
           headers.complete &&
-          module.hasUnreadMembers !== true &&
           !headers.mayBePasted(name, use.isCall) &&
           !pasted(name, use.isCall) &&
           // An argument of an unknown callee could still be a macro's member name.
@@ -219,24 +244,51 @@ export function symbolReferences(
   }));
 }
 
-/** Stems the module's own macros paste (`#define TOKEN(t) MTYPE##t`): for calls, only macros that define. */
+/**
+ * Names the module's own macros make by pasting, as prefix…suffix patterns around a parameter
+ * (`#define DEVICE_N(v, …) … v##_device = …` makes `…_device`). For a call, only macros whose body
+ * defines something (storage class, or a function body) count.
+ */
 function localPastingStems(
   macros: ReadonlyMap<string, readonly MacroShape[]>,
 ): (name: string, isCall: boolean) => boolean {
-  const anyStems: string[] = [];
-  const definingStems: string[] = [];
+  const anyPatterns: [string, string][] = [];
+  const definingPatterns: [string, string][] = [];
   for (const bodies of macros.values()) {
     for (const body of bodies) {
-      if (!body.value.includes('##')) continue;
-      const stems = [...body.value.matchAll(/([A-Za-z_]\w*)\s*##|##\s*([A-Za-z_]\w*)/g)]
-        .map((m) => m[1] ?? m[2]!)
-        .filter((stem) => stem.length >= 3 && !body.parameters.includes(stem));
-      anyStems.push(...stems);
-      if (/\b(static|extern|inline)\b/.test(body.value)) definingStems.push(...stems);
+      const patterns = pastingPatterns(body);
+      anyPatterns.push(...patterns);
+      if (/\b(static|extern|inline)\b|\)\s*\{/.test(body.value)) definingPatterns.push(...patterns);
     }
   }
   return (name, isCall) =>
-    (isCall ? definingStems : anyStems).some((stem) => name !== stem && (name.startsWith(stem) || name.endsWith(stem)));
+    (isCall ? definingPatterns : anyPatterns).some(
+      ([prefix, suffix]) =>
+        name.length > prefix.length + suffix.length && name.startsWith(prefix) && name.endsWith(suffix),
+    );
+}
+
+/** Each `a ## PARAM ## b` chain of a body as [literal before, literal after]; too-short ones dropped. */
+export function pastingPatterns(body: MacroShape): [string, string][] {
+  if (!body.value.includes('##')) return [];
+  const isParameter = (word: string): boolean => body.parameters.includes(word) || word === '__VA_ARGS__';
+  const patterns: [string, string][] = [];
+  for (const chain of body.value.matchAll(/[A-Za-z0-9_]+(?:\s*##\s*[A-Za-z0-9_]+)+/g)) {
+    const tokens = chain[0].split(/\s*##\s*/);
+    const first = tokens.findIndex(isParameter);
+    if (first === -1) continue;
+    let last = first;
+    for (let k = tokens.length - 1; k >= 0; k--) {
+      if (isParameter(tokens[k]!)) {
+        last = k;
+        break;
+      }
+    }
+    const prefix = tokens.slice(0, first).join('');
+    const suffix = tokens.slice(last + 1).join('');
+    if (prefix.length >= 3 || suffix.length >= 3) patterns.push([prefix, suffix]);
+  }
+  return patterns;
 }
 
 const CONFIG_TEST = /^(!?)\s*(IS_ENABLED|IS_BUILTIN|IS_MODULE|IS_REACHABLE)\s*\(\s*(CONFIG_\w+)\s*\)$/;
