@@ -85,15 +85,6 @@ export const SIMULATOR_DIFFERENCES: readonly KnownDifference[] = [
     lines: /^modules\.[\w.]+\.bin$/,
   },
   {
-    id: 'source-symbol-order',
-    why:
-      'a module built from sources reports its unknown symbols in declaration order; the kernel goes by the .ko symbol ' +
-      'table (consumer: prov_gpl_mul before prov_add)',
-    scenarios: ['sources.scenario'],
-    blocks: /^\$ dmesg -r -c$/,
-    nth: [3],
-  },
-  {
     id: 'modinfo-needs-ko',
     why:
       "kmod's modinfo takes an argument as a file only when its name ends in .ko; a source folder stands for its .ko under " +

@@ -4,7 +4,8 @@
  * them) followed by modpost's depends/retpoline/name/vermagic; symbol versions are the target's (it
  * is built against it). Section sizes are estimates, and imports can only be approximate: names the
  * sources declare `extern` are certain imports; other calls to names the module does not define may
- * be header inlines or macros, so they count only when some loaded code exports them.
+ * be header inlines or macros, so they count only when some loaded code exports them. Imports come in
+ * the order `ld -r` puts undefined symbols in a .ko's symbol table (its hash table's walk).
  */
 import { stringLiteralValue } from '../text/cLexing';
 import type { KernelModule, LocatedInvocation } from '../model/kernelModule';
@@ -87,6 +88,8 @@ export function moduleFromSource(module: KernelModule, folder: string, options: 
   for (const { definition } of module.functions.values()) {
     for (const use of definition.uses) if (use.isCall) addImport(use.name, false);
   }
+  // The .ko's symbol table order, which the loader's messages follow (simplify_symbols walks it).
+  imports.splice(0, imports.length, ...inLinkerOrder(imports, (i) => i.name));
   const depends = [
     ...new Set(imports.map((i) => options.otherExports?.get(i.name)).filter((m) => m !== undefined && m !== name)),
   ];
@@ -184,6 +187,36 @@ export function moduleFromSource(module: KernelModule, folder: string, options: 
     ],
     sourceDir: folder,
   };
+}
+
+/** The size of GNU ld's symbol hash table (bfd_default_hash_table_size); it grows only past 3/4 full. */
+const BFD_HASH_SIZE = 4051;
+
+/** bfd_hash_hash (binutils bfd/hash.c), 64-bit unsigned long. */
+export function bfdHash(name: string): bigint {
+  const mask = (1n << 64n) - 1n;
+  let hash = 0n;
+  const bytes = new TextEncoder().encode(name);
+  for (const byte of bytes) {
+    const c = BigInt(byte);
+    hash = (hash + c + (c << 17n)) & mask;
+    hash ^= hash >> 2n;
+  }
+  const len = BigInt(bytes.length);
+  hash = (hash + len + (len << 17n)) & mask;
+  hash ^= hash >> 2n;
+  return hash;
+}
+
+/**
+ * Global symbols in the order `ld -r` writes them into a .ko (kbuild links every module with it):
+ * the walk of its hash table, bucket by bucket (bfd_hash_traverse). Every .ko in test/fixtures is in
+ * this order. Within a bucket the symbol ld saw last comes first; which one that is depends on the
+ * compiler's output, so there the reverse of the order given is taken (rare: 4051 buckets).
+ */
+export function inLinkerOrder<T>(items: readonly T[], name: (item: T) => string): T[] {
+  const keyed = items.map((item, i) => ({ item, i, bucket: Number(bfdHash(name(item)) % BigInt(BFD_HASH_SIZE)) }));
+  return keyed.sort((a, b) => a.bucket - b.bucket || b.i - a.i).map((k) => k.item);
 }
 
 function parameterTypeText(kind: string, type: string | undefined): string {
