@@ -3,7 +3,13 @@ import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { readFileScope } from '../model/fileScope';
 import { compiledOffsets, directiveBranches } from '../model/directiveBranches';
-import { textualFunctionDefinitions, textualMacroDefinitions, textualTypedefNames } from '../model/textualNames';
+import {
+  textualEnumerators,
+  textualFunctionDefinitions,
+  textualIncludes,
+  textualMacroDefinitions,
+  textualTypedefNames,
+} from '../model/textualNames';
 import type { ModuleSource } from '../model/kernelModule';
 import { findFunctionShapes, findPreprocessorFacts, type IncludeDirective } from '../model/sourceFacts';
 import type { CParser } from '../parsing/cParser';
@@ -135,7 +141,7 @@ export class HeaderIndex {
     const unresolved = new Set<string>();
     const queue: string[] = [...this.headers.forcedIncludes];
     for (const source of sources) {
-      for (const include of source.facts.includes) {
+      for (const include of withTextualIncludes(source.facts.includes, source.text)) {
         if (include.path.endsWith('.c')) continue;
         const file = this.resolve(include, path.dirname(source.path)) ?? resolveExtra(include);
         if (file !== undefined) queue.push(file);
@@ -188,8 +194,8 @@ export class HeaderIndex {
         }
         return undefined;
       },
-      // Full prefix…suffix patterns are specific enough to hold for calls too (btree_##call##pfx).
-      mayBePasted: (name) => forCalls(name) || forOthers(name),
+      // A call counts only patterns of macros that define functions (any macro pastes `dev_##x`).
+      mayBePasted: (name, isCall = true) => (isCall ? forCalls(name) : forCalls(name) || forOthers(name)),
       macros: (name) => {
         // Built on first use: one map over every visible header, instead of a walk per name.
         if (allMacros === undefined) {
@@ -278,7 +284,9 @@ export class HeaderIndex {
       const pastedSuffixes = new Set<string>();
       const anyPastedPrefixes = new Set<string>();
       const anyPastedSuffixes = new Set<string>();
-      const { includes, defines } = findPreprocessorFacts(this.parser, tree, text);
+      const preprocessor = findPreprocessorFacts(this.parser, tree, text);
+      const { defines } = preprocessor;
+      const includes = withTextualIncludes(preprocessor.includes, text);
       // Function-like macros from the text, continued lines joined: the tree cuts long bodies short.
       const textualMacros = textualMacroDefinitions(text);
       const fromText = new Set(textualMacros.map((m) => m.name));
@@ -327,6 +335,20 @@ export class HeaderIndex {
         collectPastedStems(shape.value, shape.parameters, anyPastedPrefixes, anyPastedSuffixes);
         if (definesSomething(shape.value))
           collectPastedStems(shape.value, shape.parameters, pastedPrefixes, pastedSuffixes);
+      }
+      // Names a file-scope macro invocation may define (`KEY_FIELD(KEY_PTRS, high, 60, 3)`,
+      // `BITMASK(name, …)` making `static inline … name(…)`): at column 0, an upper-case macro.
+      for (const match of text.matchAll(/^([A-Z_][A-Z0-9_]*)[ \t]*\(([^;{}]*?)\)[ \t]*;?[ \t]*$/gm)) {
+        if (match[1]!.startsWith('EXPORT_')) continue;
+        for (const argument of match[2]!.split(',')) {
+          const name = argument.trim();
+          if (/^[A-Za-z_]\w*$/.test(name)) add(name, NameKind.variable, match.index);
+        }
+      }
+      for (const { name, offset } of textualEnumerators(text)) add(name, NameKind.enumerator, offset);
+      // Static variables with initializers (tables in a driver's own headers): each file gets its copy.
+      for (const match of text.matchAll(/^static\b[^;=(){}]*?\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*=/gm)) {
+        add(match[1]!, NameKind.variable, match.index);
       }
       // Typedef names annotations hid from the tree (`typedef __u16 __bitwise __le16;`).
       for (const { name, offset } of textualTypedefNames(text)) add(name, NameKind.type, offset);
@@ -423,4 +445,10 @@ function typedefName(declarator: Node): Node | undefined {
       null;
   }
   return undefined;
+}
+
+/** The tree's includes, plus those only the text shows. */
+function withTextualIncludes(includes: readonly IncludeDirective[], text: string): IncludeDirective[] {
+  const seen = new Set(includes.map((i) => `${i.system ? '<' : '"'}${i.path}`));
+  return [...includes, ...textualIncludes(text).filter((i) => !seen.has(`${i.system ? '<' : '"'}${i.path}`))];
 }

@@ -4,6 +4,7 @@ import { evaluateCondition } from './preprocessorConditions';
 import { compiledOffsets, directiveBranches } from './directiveBranches';
 import {
   macroArgumentRoles,
+  textualEnumerators,
   textualFunctionDefinitions,
   textualMacroDefinitions,
   textualTypedefNames,
@@ -148,9 +149,11 @@ export function symbolReferences(
 
   // Typedef names, and names macros define (neither is a link-time reference).
   const typedefs = typedefNames(module);
-  // Function definitions error recovery hid from the tree.
-  for (const source of module.sources)
+  // Function definitions and enumerators error recovery hid from the tree.
+  for (const source of module.sources) {
     for (const definition of textualFunctionDefinitions(source.text)) typedefs.add(definition.name);
+    for (const enumerator of textualEnumerators(source.text)) typedefs.add(enumerator.name);
+  }
   // What macro invocations may define: their arguments, and names pasted onto them.
   // The module's own function-like macros, from the text (the tree cuts long bodies short).
   const localMacros = new Map<string, MacroShape[]>();

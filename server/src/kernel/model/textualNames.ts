@@ -68,8 +68,13 @@ export function macroArgumentRoles(
       for (const body of bodies) {
         const parameter = body.parameters[index];
         if (parameter === undefined || parameter === '...') continue;
-        if (new RegExp(`\\b${parameter}\\s*##`).test(body.value)) prefixes.add(argument.text);
-        if (new RegExp(`##\\s*${parameter}\\b`).test(body.value)) suffixes.add(argument.text);
+        // Only where the argument starts or ends the pasted name (`ITPREFIX ## _iter_first`,
+        // `dev_attr_ ## name`); in the middle (`__mod_##type##__##name`) it says nothing.
+        for (const chain of body.value.matchAll(/[A-Za-z0-9_]+(?:\s*##\s*[A-Za-z0-9_]+)+/g)) {
+          const tokens = chain[0].split(/\s*##\s*/);
+          if (tokens[0] === parameter) prefixes.add(argument.text);
+          if (tokens[tokens.length - 1] === parameter) suffixes.add(argument.text);
+        }
       }
     });
   }
@@ -116,6 +121,47 @@ export function textualMacroDefinitions(text: string): { name: string; offset: n
       .map((p) => p.trim())
       .filter((p) => p !== '');
     found.push({ name: match[1]!, offset: match.index, shape: { parameters, value: value.trim() } });
+  }
+  return found;
+}
+
+/** `#include <x.h>` and `#include "x.h"` lines, read from the text (a stray token can hide them from the tree). */
+export function textualIncludes(text: string): { path: string; system: boolean; start: number; end: number }[] {
+  const found: { path: string; system: boolean; start: number; end: number }[] = [];
+  for (const match of text.matchAll(/^[ \t]*#[ \t]*include[ \t]*([<"])([^>"\n]+)[>"]/gm)) {
+    found.push({
+      path: match[2]!.trim(),
+      system: match[1] === '<',
+      start: match.index,
+      end: match.index + match[0].length,
+    });
+  }
+  return found;
+}
+
+/** Enumeration constants read from the text: the items of every `enum … { … }` body. */
+export function textualEnumerators(text: string): { name: string; offset: number }[] {
+  const found: { name: string; offset: number }[] = [];
+  for (const match of text.matchAll(/\benum\b[\s\w]*\{/g)) {
+    const open = match.index + match[0].length - 1;
+    let depth = 0;
+    let itemStart = open + 1;
+    for (let i = open; i < text.length && i < open + 200_000; i++) {
+      const c = text[i];
+      if (c === '{' || c === '(') depth++;
+      else if (c === '}' || c === ')') depth--;
+      const atEnd = depth === 0;
+      if ((c === ',' && depth === 1) || atEnd) {
+        const item = text
+          .slice(itemStart, i)
+          .replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|^[ \t]*#[^\n]*$/gm, ' ')
+          .trim();
+        const name = /^([A-Za-z_]\w*)/.exec(item)?.[1];
+        if (name !== undefined) found.push({ name, offset: itemStart });
+        itemStart = i + 1;
+      }
+      if (atEnd) break;
+    }
   }
   return found;
 }
