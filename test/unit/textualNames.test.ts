@@ -1,0 +1,109 @@
+import { strict as assert } from 'node:assert';
+import { pastingPatterns } from '../../server/src/kernel/model/symbolReferences';
+import {
+  macroArgumentRoles,
+  textualEnumerators,
+  textualFunctionDefinitions,
+  textualIncludes,
+  textualMacroDefinitions,
+  textualTypedefNames,
+} from '../../server/src/kernel/model/textualNames';
+
+describe('names read from the text where the tree loses them', () => {
+  it('finds function definitions at column 0 (type on the same or the previous line), not calls or prototypes', () => {
+    const text = [
+      'static inline bool ipv6_addr_v4mapped(const struct in6_addr *a)',
+      '{',
+      '\treturn (',
+      '#if defined(X)',
+      '\t\t1',
+      '#endif',
+      '\t);',
+      '}',
+      'static int',
+      'demo_probe(struct device *dev)',
+      '{',
+      '\treturn helper(dev);',
+      '}',
+      'int demo_prototype(void);',
+      'module_init(demo_init)',
+      'module_exit(demo_exit)',
+    ].join('\n');
+    assert.deepEqual(
+      textualFunctionDefinitions(text).map((d) => [d.name, d.inline]),
+      [
+        ['ipv6_addr_v4mapped', true],
+        ['demo_probe', false],
+      ],
+    );
+  });
+
+  it('reads #defines with continued lines, typedefs hidden by annotations, enum items and includes', () => {
+    const text = [
+      '#define INTERVAL_TREE_DEFINE(ITSTRUCT, ITRB, \\',
+      '\t\t\t     ITPREFIX) \\',
+      '/* a comment the tree stops at */ \\',
+      'ITSTATIC void ITPREFIX ## _insert(ITSTRUCT *node) {}',
+      'typedef __u16 __bitwise __le16;',
+      'typedef int (*demo_handler_t)(int);',
+      'typedef enum _CHIP { SIS_300 = 3, /* x */ SIS_330,',
+      '#ifdef X',
+      '  SIS_340',
+      '#endif',
+      '} CHIP;',
+      '#define _LAPB_H ',
+      '#include <linux/lapb.h>',
+      '#include "local.h"',
+    ].join('\n');
+    const [macro] = textualMacroDefinitions(text);
+    assert.deepEqual(macro!.shape.parameters, ['ITSTRUCT', 'ITRB', 'ITPREFIX']);
+    assert.match(macro!.shape.value, /ITPREFIX ## _insert/);
+    assert.deepEqual(
+      textualTypedefNames(text).map((t) => t.name),
+      ['__le16', 'demo_handler_t', 'CHIP'],
+    );
+    assert.deepEqual(
+      textualEnumerators(text).map((e) => e.name),
+      ['SIS_300', 'SIS_330', 'SIS_340'],
+    );
+    assert.deepEqual(
+      textualIncludes(text).map((i) => [i.path, i.system]),
+      [
+        ['linux/lapb.h', true],
+        ['local.h', false],
+      ],
+    );
+  });
+
+  it('gives a macro argument a prefix or suffix role only where it starts or ends a pasted name', () => {
+    const bodies = new Map([
+      [
+        'MODULE_DEVICE_TABLE',
+        [{ parameters: ['type', 'name'], value: 'extern typeof(name) __mod_##type##__##name##_device_table' }],
+      ],
+      [
+        'INTERVAL_TREE_DEFINE',
+        [{ parameters: ['ITSTRUCT', 'ITPREFIX'], value: 'void ITPREFIX ## _insert(ITSTRUCT *n) {}' }],
+      ],
+      ['SENSOR_ATTR', [{ parameters: ['name'], value: 'struct sensor sensor_dev_attr_##name = {}' }]],
+    ]);
+    const roles = macroArgumentRoles(
+      'MODULE_DEVICE_TABLE(usb, ids);\nINTERVAL_TREE_DEFINE(struct node, demo_tree)\nstatic SENSOR_ATTR(temp1);\n',
+      (macro) => bodies.get(macro) ?? [],
+    );
+    assert.deepEqual([...roles.prefixes], ['demo_tree']);
+    assert.deepEqual([...roles.suffixes], ['temp1']);
+    assert.ok(roles.names.has('usb') && roles.names.has('ids'));
+  });
+
+  it('keeps both literal ends of a pasting pattern', () => {
+    assert.deepEqual(
+      pastingPatterns({ parameters: ['_name'], value: 'class_##_name##_t class_##_name##_constructor(void)' }),
+      [
+        ['class_', '_t'],
+        ['class_', '_constructor'],
+      ],
+    );
+    assert.deepEqual(pastingPatterns({ parameters: ['x'], value: 'a##x' }), []);
+  });
+});
