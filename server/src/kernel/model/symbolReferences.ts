@@ -178,9 +178,11 @@ export function symbolReferences(
     for (const suffix of found.suffixes) roles.suffixes.add(suffix);
   }
   const localStems = localPastingStems(localMacros);
+  const rolePrefixes = [...roles.prefixes];
+  const roleSuffixes = [...roles.suffixes];
   const pasted = (name: string, isCall: boolean): boolean =>
-    [...roles.prefixes].some((p) => name.length > p.length && name.startsWith(p)) ||
-    [...roles.suffixes].some((p) => name.length > p.length && name.endsWith(p)) ||
+    rolePrefixes.some((p) => name.length > p.length && name.startsWith(p)) ||
+    roleSuffixes.some((p) => name.length > p.length && name.endsWith(p)) ||
     localStems(name, isCall);
   // A static prototype in the module promises a definition in it (made by a macro, perhaps).
   for (const source of module.sources)
