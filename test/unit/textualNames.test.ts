@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { pastingPatterns } from '../../server/src/kernel/model/symbolReferences';
 import {
   macroArgumentRoles,
+  pastingPatterns,
   textualEnumerators,
   textualFunctionDefinitions,
   textualIncludes,

@@ -4,6 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import { readFileScope } from '../model/fileScope';
 import { compiledOffsets, directiveBranches } from '../model/directiveBranches';
 import {
+  pastingPatterns,
   textualEnumerators,
   textualFunctionDefinitions,
   textualIncludes,
@@ -403,35 +404,14 @@ function stemMatcher(stems: {
     );
 }
 
-/**
- * The names a macro body makes by token pasting, as patterns: `trace_##name` makes `trace_…`,
- * `class_##_name##_constructor` makes `class_…_constructor`, `name##_show` makes `…_show`. The
- * literal text before the first parameter and after the last one is kept; a pattern whose literal
- * parts are both under three characters says too little. (Kept in `prefixes`; `suffixes` is unused.)
- */
+/** The pasting patterns of a macro body, kept as `prefix\u0001suffix` (`suffixes` is unused). */
 function collectPastedStems(
   body: string,
   parameters: readonly string[],
   prefixes: Set<string>,
   _suffixes: Set<string>,
 ): void {
-  if (!body.includes('##')) return;
-  const isParameter = (word: string): boolean => parameters.includes(word) || word === '__VA_ARGS__';
-  for (const chain of body.matchAll(/[A-Za-z0-9_]+(?:\s*##\s*[A-Za-z0-9_]+)+/g)) {
-    const tokens = chain[0].split(/\s*##\s*/);
-    const first = tokens.findIndex(isParameter);
-    if (first === -1) continue;
-    let last = first;
-    for (let k = tokens.length - 1; k >= 0; k--) {
-      if (isParameter(tokens[k]!)) {
-        last = k;
-        break;
-      }
-    }
-    const prefix = tokens.slice(0, first).join('');
-    const suffix = tokens.slice(last + 1).join('');
-    if (prefix.length >= 3 || suffix.length >= 3) prefixes.add(`${prefix}\u0001${suffix}`);
-  }
+  for (const [prefix, suffix] of pastingPatterns({ parameters, value: body })) prefixes.add(`${prefix}\u0001${suffix}`);
 }
 
 /** The type_identifier a typedef's declarator declares (`u8`, `(*handler_t)(int)`, `table_t[4]`). */

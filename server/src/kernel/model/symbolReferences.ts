@@ -4,6 +4,7 @@ import { evaluateCondition } from './preprocessorConditions';
 import { compiledOffsets, directiveBranches } from './directiveBranches';
 import {
   macroArgumentRoles,
+  pastingPatterns,
   textualEnumerators,
   textualFunctionDefinitions,
   textualMacroDefinitions,
@@ -271,29 +272,6 @@ function localPastingStems(
       ([prefix, suffix]) =>
         name.length > prefix.length + suffix.length && name.startsWith(prefix) && name.endsWith(suffix),
     );
-}
-
-/** Each `a ## PARAM ## b` chain of a body as [literal before, literal after]; too-short ones dropped. */
-export function pastingPatterns(body: MacroShape): [string, string][] {
-  if (!body.value.includes('##')) return [];
-  const isParameter = (word: string): boolean => body.parameters.includes(word) || word === '__VA_ARGS__';
-  const patterns: [string, string][] = [];
-  for (const chain of body.value.matchAll(/[A-Za-z0-9_]+(?:\s*##\s*[A-Za-z0-9_]+)+/g)) {
-    const tokens = chain[0].split(/\s*##\s*/);
-    const first = tokens.findIndex(isParameter);
-    if (first === -1) continue;
-    let last = first;
-    for (let k = tokens.length - 1; k >= 0; k--) {
-      if (isParameter(tokens[k]!)) {
-        last = k;
-        break;
-      }
-    }
-    const prefix = tokens.slice(0, first).join('');
-    const suffix = tokens.slice(last + 1).join('');
-    if (prefix.length >= 3 || suffix.length >= 3) patterns.push([prefix, suffix]);
-  }
-  return patterns;
 }
 
 const CONFIG_TEST = /^(!?)\s*(IS_ENABLED|IS_BUILTIN|IS_MODULE|IS_REACHABLE)\s*\(\s*(CONFIG_\w+)\s*\)$/;

@@ -165,3 +165,26 @@ export function textualEnumerators(text: string): { name: string; offset: number
   }
   return found;
 }
+
+/** Each `a ## PARAM ## b` chain of a body as [literal before, literal after]; too-short ones dropped. */
+export function pastingPatterns(body: MacroShape): [string, string][] {
+  if (!body.value.includes('##')) return [];
+  const isParameter = (word: string): boolean => body.parameters.includes(word) || word === '__VA_ARGS__';
+  const patterns: [string, string][] = [];
+  for (const chain of body.value.matchAll(/[A-Za-z0-9_]+(?:\s*##\s*[A-Za-z0-9_]+)+/g)) {
+    const tokens = chain[0].split(/\s*##\s*/);
+    const first = tokens.findIndex(isParameter);
+    if (first === -1) continue;
+    let last = first;
+    for (let k = tokens.length - 1; k >= 0; k--) {
+      if (isParameter(tokens[k]!)) {
+        last = k;
+        break;
+      }
+    }
+    const prefix = tokens.slice(0, first).join('');
+    const suffix = tokens.slice(last + 1).join('');
+    if (prefix.length >= 3 || suffix.length >= 3) patterns.push([prefix, suffix]);
+  }
+  return patterns;
+}

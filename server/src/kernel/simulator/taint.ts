@@ -1,3 +1,4 @@
+import { isGplCompatible } from '../checks/licenses';
 /**
  * Taint flags as kernel/panic.c's taint_flags table defines them in Linux 6.1: bit, the letter shown
  * when set, and whether a module may carry it (module_flags_taint prints only those).
@@ -56,16 +57,7 @@ export function moduleTaintLetters(bits: ReadonlySet<number>): string {
     .join('');
 }
 
-/** License strings the kernel calls GPL-compatible (include/linux/license.h). */
-const GPL_COMPATIBLE = new Set([
-  'GPL',
-  'GPL v2',
-  'GPL and additional rights',
-  'Dual BSD/GPL',
-  'Dual MIT/GPL',
-  'Dual MPL/GPL',
-]);
-
+/** The loader's license_is_gpl_compatible(): the same list the analysis uses (checks/licenses.ts). */
 export function licenseIsGplCompatible(license: string): boolean {
-  return GPL_COMPATIBLE.has(license);
+  return isGplCompatible(license);
 }
