@@ -14,8 +14,15 @@ cd "$(dirname "$0")/../.."
 
 t0=$(date +%s)
 vm_tmp=$(mktemp -d "${TMPDIR:-/tmp}/lkm-test-vm.XXXXXX")
+runner=
 cleanup() {
   local pidfile dir
+  # The mocha run first (so that it boots nothing more): its timeout passes the signal on.
+  if [ -n "$runner" ] && kill -0 "$runner" 2>/dev/null; then
+    pkill -TERM -P "$runner" 2>/dev/null || true
+    kill -TERM "$runner" 2>/dev/null || true
+    sleep 2
+  fi
   for pidfile in "$vm_tmp"/lkm-vm.*/qemu.pid; do
     [ -f "$pidfile" ] || continue
     dir=$(dirname "$pidfile")
@@ -27,15 +34,25 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+# Each step in the background, waited for: a signal to this script then acts at once (bash runs a
+# trap only between commands, and `wait` is one it interrupts).
+in_background() {
+  "$@" &
+  runner=$!
+  wait "$runner"
+}
 
-timeout -k 10 1800 bash scripts/vm/setup.sh
-timeout -k 10 1800 bash scripts/vm/build-modules.sh >/dev/null
+in_background timeout -k 10 1800 bash scripts/vm/setup.sh
+in_background timeout -k 10 1800 bash scripts/vm/build-modules.sh >/dev/null
 t1=$(date +%s)
 echo "vm/test.sh: prepared in $((t1 - t0)) s"
 
 log="$vm_tmp/mocha.log"
-TMPDIR=$vm_tmp LKM_VM=1 timeout -k 30 "${LKM_VM_TEST_TIMEOUT:-3000}" \
-  env -u LKM_VM_RECORD npx mocha 'test/vm/**/*.test.ts' 2>&1 | tee "$log"
+mocha_run() {
+  TMPDIR=$vm_tmp LKM_VM=1 timeout -k 30 "${LKM_VM_TEST_TIMEOUT:-3000}" \
+    env -u LKM_VM_RECORD npx mocha 'test/vm/**/*.test.ts' 2>&1 | tee "$log"
+}
+in_background mocha_run
 summary=$(grep -E '^tests: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$log" | tail -n 1 || true)
 case "$summary" in
   '' | 'tests: 0 passed'*)
