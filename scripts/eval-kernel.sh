@@ -20,52 +20,9 @@ headers_pkg=linux-headers-$release
 common_pkg=linux-headers-$abi-common
 debs="$cache/debs"
 mkdir -p "$debs"
+# say, die, as_root, newest, deb_of, unpack_once, extract_deb
+source "$root/scripts/lib/debian-cache.sh"
 
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
-
-# The newest of the files a glob matched (versions compared as versions); nothing when it matched none.
-newest() {
-  [ -e "$1" ] || return 0
-  printf '%s\n' "$@" | sort -V | tail -n 1
-}
-
-# The newest .deb of a package in the cache, downloaded first when there is none.
-deb_of() {
-  local pkg=$1 found
-  found=$(newest "$debs/${pkg}_"*.deb)
-  if [ -z "$found" ]; then
-    command -v apt-get >/dev/null || { echo "eval-kernel: $pkg is not in $debs and there is no apt-get to fetch it" >&2; exit 2; }
-    if ! apt-cache show "$pkg" >/dev/null 2>&1; then
-      echo "eval-kernel: apt-get update (to find $pkg)…" >&2
-      as_root apt-get update -qq
-    fi
-    echo "eval-kernel: apt-get download $pkg…" >&2
-    (cd "$debs" && apt-get download -qq "$pkg")
-    found=$(newest "$debs/${pkg}_"*.deb)
-    [ -n "$found" ] || { echo "eval-kernel: apt-get download $pkg left no .deb in $debs" >&2; exit 2; }
-  fi
-  echo "$found"
-}
-
-# Runs "$@" to fill $target unless its stamp says it was filled from $key; into a temporary
-# folder first, so an interrupted run leaves nothing half-done behind.
-unpack_once() {
-  local target=$1 key=$2
-  shift 2
-  if [ -f "$target/.lkm-stamp" ] && [ "$(cat "$target/.lkm-stamp")" = "$key" ]; then return; fi
-  local tmp="$target.partial"
-  echo "eval-kernel: unpacking $key into $target…" >&2
-  rm -rf "$tmp"
-  mkdir -p "$tmp"
-  "$@" "$tmp"
-  echo "$key" >"$tmp/.lkm-stamp"
-  rm -rf "$target"
-  mv "$tmp" "$target"
-}
-
-extract_deb() { dpkg -x "$1" "$2"; }
 extract_headers() {
   dpkg -x "$1" "$3"
   dpkg -x "$2" "$3"

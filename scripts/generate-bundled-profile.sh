@@ -18,51 +18,8 @@ common_pkg=linux-headers-$abi-common
 dbg_pkg=linux-image-$release-dbg
 debs="$cache/debs"
 mkdir -p "$debs"
-
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
-
-# The newest of the files a glob matched (versions compared as versions); nothing when it matched none.
-newest() {
-  [ -e "$1" ] || return 0
-  printf '%s\n' "$@" | sort -V | tail -n 1
-}
-
-# The newest .deb of a package in the cache, downloaded first when there is none.
-deb_of() {
-  local pkg=$1 found
-  found=$(newest "$debs/${pkg}_"*.deb)
-  if [ -z "$found" ]; then
-    command -v apt-get >/dev/null || { echo "profile: $pkg is not in $debs and there is no apt-get to fetch it" >&2; exit 2; }
-    if ! apt-cache show "$pkg" >/dev/null 2>&1; then
-      echo "profile: apt-get update (to find $pkg)…" >&2
-      as_root apt-get update -qq
-    fi
-    echo "profile: apt-get download $pkg…" >&2
-    (cd "$debs" && apt-get download -qq "$pkg")
-    found=$(newest "$debs/${pkg}_"*.deb)
-    [ -n "$found" ] || { echo "profile: apt-get download $pkg left no .deb in $debs" >&2; exit 2; }
-  fi
-  echo "$found"
-}
-
-# Runs "$@" to fill $target unless its stamp says it was filled from $key; into a temporary
-# folder first, so an interrupted run leaves nothing half-done behind. (As in eval-kernel.sh,
-# whose cache this shares: the same targets get the same keys and contents.)
-unpack_once() {
-  local target=$1 key=$2
-  shift 2
-  if [ -f "$target/.lkm-stamp" ] && [ "$(cat "$target/.lkm-stamp")" = "$key" ]; then return; fi
-  local tmp="$target.partial"
-  echo "profile: unpacking $key into $target…" >&2
-  rm -rf "$tmp"
-  mkdir -p "$tmp"
-  "$@" "$tmp"
-  echo "$key" >"$tmp/.lkm-stamp"
-  rm -rf "$target"
-  mv "$tmp" "$target"
-}
+# say, die, as_root, newest, deb_of, unpack_once, extract_deb
+source "$root/scripts/lib/debian-cache.sh"
 
 extract_headers() {
   dpkg -x "$1" "$3"

@@ -13,31 +13,14 @@ abi=${release%-*}
 debs="$cache/debs"
 vmcache="$cache/vm"
 mkdir -p "$debs" "$vmcache"
-
-say() { echo "${0##*/}: $*" >&2; }
-
-die() {
-  say "$*"
-  exit 2
-}
+# say, die, as_root, apt_update_once, newest, deb_of, unpack_once, extract_deb
+source "$vm_root/scripts/lib/debian-cache.sh"
 
 # One preparation at a time per cache (two test runs at once would write the same files): holds
 # $vmcache/.lock until the script exits, waiting up to 30 minutes for another one.
 lock_cache() {
   exec 9>"$vmcache/.lock"
   flock -w 1800 9 || die "another run has held $vmcache/.lock for 30 minutes"
-}
-
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
-
-apt_updated=
-apt_update_once() {
-  [ -n "$apt_updated" ] && return
-  say "apt-get update…"
-  as_root apt-get update -qq -o DPkg::Lock::Timeout=600
-  apt_updated=1
 }
 
 # Installs the Debian packages that are not installed yet (nothing to do when all are).
@@ -61,43 +44,6 @@ apt_install() {
     }
 }
 
-# The newest of the files a glob matched (versions compared as versions); nothing when it matched none.
-newest() {
-  [ -e "$1" ] || return 0
-  printf '%s\n' "$@" | sort -V | tail -n 1
-}
-
-# The newest .deb of a package in the cache, downloaded first when there is none.
-deb_of() {
-  local pkg=$1 found
-  found=$(newest "$debs/${pkg}_"*.deb)
-  if [ -z "$found" ]; then
-    command -v apt-get >/dev/null || die "$pkg is not in $debs and there is no apt-get to fetch it"
-    apt-cache show "$pkg" >/dev/null 2>&1 || apt_update_once
-    say "apt-get download $pkg…"
-    (cd "$debs" && apt-get download -qq "$pkg" >&2)
-    found=$(newest "$debs/${pkg}_"*.deb)
-    [ -n "$found" ] || die "apt-get download $pkg left no .deb in $debs"
-  fi
-  echo "$found"
-}
-
-# Runs "$@" TMPDIR to fill $target unless its stamp says it was filled from $key; into a temporary
-# folder first, so an interrupted run leaves nothing half-done behind. (Same stamps as eval-kernel.sh.)
-unpack_once() {
-  local target=$1 key=$2
-  shift 2
-  if [ -f "$target/.lkm-stamp" ] && [ "$(cat "$target/.lkm-stamp")" = "$key" ]; then return; fi
-  local tmp="$target.partial"
-  say "unpacking $key into $target…"
-  rm -rf "$tmp"
-  mkdir -p "$tmp"
-  "$@" "$tmp"
-  echo "$key" >"$tmp/.lkm-stamp"
-  rm -rf "$target"
-  mv "$tmp" "$target"
-}
-extract_deb() { dpkg -x "$1" "$2"; }
 
 # The kernel image unpacked in $cache/image (shared with scripts/eval-kernel.sh).
 kernel_image() {

@@ -20,11 +20,14 @@ export const ELF64_SYM_SIZE = 24;
 export const ELF64_RELA_SIZE = 24;
 
 export const SHT_NULL = 0;
+export const SHT_PROGBITS = 1;
 export const SHT_SYMTAB = 2;
 export const SHT_RELA = 4;
 export const SHT_NOBITS = 8;
 
+export const SHF_WRITE = 0x1;
 export const SHF_ALLOC = 0x2;
+export const SHF_EXECINSTR = 0x4;
 
 export const SHN_UNDEF = 0;
 export const SHN_LORESERVE = 0xff00;
@@ -32,10 +35,12 @@ export const SHN_ABS = 0xfff1;
 export const SHN_COMMON = 0xfff2;
 
 export const STB_LOCAL = 0;
+export const STB_WEAK = 2;
 
 export const STT_OBJECT = 1;
 export const STT_FUNC = 2;
 export const STT_SECTION = 3;
 export const STT_FILE = 4;
 
+export const R_X86_64_64 = 1;
 export const R_X86_64_PC32 = 2;

@@ -4,6 +4,8 @@
  * symbols in table order, __kcrctab CRCs, and the __param table (types, permissions, initial values
  * read through the relocations, as the loader's relocation would see them).
  */
+import { STANDARD_PARAMETER_TYPES } from '../model/moduleParameters';
+import { R_X86_64_64, SHT_NOBITS, STB_WEAK } from '../elf/elfConstants';
 import { ByteReader, cString } from '../elf/byteReader';
 import { SHN_LORESERVE, SHN_UNDEF, STB_LOCAL, STT_FILE, STT_FUNC, STT_OBJECT, STT_SECTION } from '../elf/elfConstants';
 import { relocationsFor, type ElfRelocation } from '../elf/elfRelocations';
@@ -19,9 +21,6 @@ import type {
   ParameterType,
 } from './loadableModule';
 
-const STB_WEAK = 2;
-const SHT_NOBITS = 8;
-const R_X86_64_64 = 1;
 /** struct kernel_param in 6.1 on x86_64: name, mod, ops, perm (u16), level, flags, arg. */
 const KERNEL_PARAM_SIZE = 40;
 const MODULE_SIGNATURE_MARKER = '~Module signature appended~\n';
@@ -327,22 +326,7 @@ function typeFromOps(ops: string): ParameterType {
   return match ? typeFromModinfo(match[1]) : 'unknown';
 }
 
-const TYPES = new Set<ParameterType>([
-  'byte',
-  'short',
-  'ushort',
-  'int',
-  'uint',
-  'long',
-  'ulong',
-  'ullong',
-  'hexint',
-  'charp',
-  'bool',
-  'invbool',
-  'bint',
-  'string',
-]);
+const TYPES = new Set<ParameterType>([...STANDARD_PARAMETER_TYPES, 'string']);
 
 export function typeFromModinfo(type: string | undefined): ParameterType {
   const t = (type ?? '').replace(/^array of /, '');

@@ -7,12 +7,10 @@
  * sections laid out the same way, then the full symbol and string tables. /proc/modules shows
  * core + init; init is freed (size 0) once init has run.
  */
+import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE } from '../elf/elfConstants';
 import type { LoadableModule, LoadableSection } from './loadableModule';
 
 export const PAGE_SIZE = 4096;
-const SHF_WRITE = 0x1;
-const SHF_ALLOC = 0x2;
-const SHF_EXECINSTR = 0x4;
 /** The loader's own flag for .data..ro_after_init and __jump_table. */
 const SHF_RO_AFTER_INIT = 0x00200000;
 const ELF64_SYM_SIZE = 24;

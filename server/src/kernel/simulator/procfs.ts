@@ -3,15 +3,11 @@
  * m_show), /proc/kallsyms with module symbols (kernel/kallsyms.c's s_show and the module's
  * elf_type letters), /proc/sys/kernel/tainted, /proc/version and /proc/devices.
  */
+import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS } from '../elf/elfConstants';
 import type { KernelState, LoadedModule } from './kernelState';
 import { moduleAddress } from './kernelState';
 import { layoutModule } from './layout';
 import { moduleTaintLetters } from './taint';
-
-const SHF_WRITE = 0x1;
-const SHF_ALLOC = 0x2;
-const SHF_EXECINSTR = 0x4;
-const SHT_NOBITS = 8;
 
 function address(kernel: KernelState, offset: number | undefined): string {
   return kernel.config.hideAddresses || offset === undefined ? '0000000000000000' : moduleAddress(offset);

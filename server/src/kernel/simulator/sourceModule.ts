@@ -7,6 +7,7 @@
  * be header inlines or macros, so they count only when some loaded code exports them. Imports come in
  * the order `ld -r` puts undefined symbols in a .ko's symbol table (its hash table's walk).
  */
+import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS } from '../elf/elfConstants';
 import { stringLiteralValue } from '../text/cLexing';
 import type { KernelModule, LocatedInvocation } from '../model/kernelModule';
 import { descriptionText, permissionValue } from '../model/moduleParameters';
@@ -20,12 +21,6 @@ import type {
   ParameterType,
 } from './loadableModule';
 import { typeFromModinfo } from './koModule';
-
-const SHF_WRITE = 0x1;
-const SHF_ALLOC = 0x2;
-const SHF_EXECINSTR = 0x4;
-const SHT_PROGBITS = 1;
-const SHT_NOBITS = 8;
 
 export interface SourceModuleOptions {
   readonly config: KernelConfig;
