@@ -39,13 +39,11 @@ export interface HeaderSummary {
   /** Where each name is first declared (its name's offset), for hover and go-to-definition. */
   readonly positions: ReadonlyMap<string, number>;
   /**
-   * Name stems token pasting makes (`trace_##name` gives `trace_`), which may form names no index
-   * lists: from macros that define functions or variables, and from all macros.
+   * Names token pasting makes, as `prefix\u0001suffix` patterns (`trace_##name` makes `trace_…`):
+   * from macros that define functions or variables, and from all macros.
    */
-  readonly pastedPrefixes: ReadonlySet<string>;
-  readonly pastedSuffixes: ReadonlySet<string>;
-  readonly anyPastedPrefixes: ReadonlySet<string>;
-  readonly anyPastedSuffixes: ReadonlySet<string>;
+  readonly pastedPatterns: ReadonlySet<string>;
+  readonly anyPastedPatterns: ReadonlySet<string>;
   /** Function-like macros, for deriving wrappers such as module_platform_driver. */
   readonly macros: ReadonlyMap<string, readonly MacroBody[]>;
   readonly includes: readonly IncludeDirective[];
@@ -170,19 +168,17 @@ export class HeaderIndex {
     const files = [...visited];
     const summaries = files.map((file) => this.load(file)?.summary);
     const names = new Map<string, number>();
-    const definitionStems = { prefixes: new Set<string>(), suffixes: new Set<string>() };
-    const anyStems = { prefixes: new Set<string>(), suffixes: new Set<string>() };
+    const definitionPatterns = new Set<string>();
+    const anyPatterns = new Set<string>();
     for (const summary of summaries) {
       if (summary === undefined) continue;
       for (const [name, kind] of summary.names) names.set(name, (names.get(name) ?? 0) | kind);
-      for (const prefix of summary.pastedPrefixes) definitionStems.prefixes.add(prefix);
-      for (const suffix of summary.pastedSuffixes) definitionStems.suffixes.add(suffix);
-      for (const prefix of summary.anyPastedPrefixes) anyStems.prefixes.add(prefix);
-      for (const suffix of summary.anyPastedSuffixes) anyStems.suffixes.add(suffix);
+      for (const pattern of summary.pastedPatterns) definitionPatterns.add(pattern);
+      for (const pattern of summary.anyPastedPatterns) anyPatterns.add(pattern);
     }
     let allMacros: Map<string, MacroBody[]> | undefined;
-    const forCalls = stemMatcher(definitionStems);
-    const forOthers = stemMatcher(anyStems);
+    const forCalls = stemMatcher(definitionPatterns);
+    const forOthers = stemMatcher(anyPatterns);
     return {
       headers: files,
       unresolved: [...unresolved],
@@ -281,10 +277,8 @@ export class HeaderIndex {
         found.push({ name, kind, offset });
       };
       const macros = new Map<string, MacroBody[]>();
-      const pastedPrefixes = new Set<string>();
-      const pastedSuffixes = new Set<string>();
-      const anyPastedPrefixes = new Set<string>();
-      const anyPastedSuffixes = new Set<string>();
+      const pastedPatterns = new Set<string>();
+      const anyPastedPatterns = new Set<string>();
       const preprocessor = findPreprocessorFacts(this.parser, tree, text);
       const { defines } = preprocessor;
       const includes = withTextualIncludes(preprocessor.includes, text);
@@ -297,9 +291,8 @@ export class HeaderIndex {
           const bodies = macros.get(define.name) ?? [];
           bodies.push({ parameters: define.parameters, value: define.value });
           macros.set(define.name, bodies);
-          if (definesSomething(define.value))
-            collectPastedStems(define.value, define.parameters, pastedPrefixes, pastedSuffixes);
-          collectPastedStems(define.value, define.parameters, anyPastedPrefixes, anyPastedSuffixes);
+          if (definesSomething(define.value)) collectPastedStems(define.value, define.parameters, pastedPatterns);
+          collectPastedStems(define.value, define.parameters, anyPastedPatterns);
         }
       }
       const shapes = findFunctionShapes(this.parser, tree, text);
@@ -333,9 +326,8 @@ export class HeaderIndex {
         const bodies = macros.get(name) ?? [];
         bodies.push(shape);
         macros.set(name, bodies);
-        collectPastedStems(shape.value, shape.parameters, anyPastedPrefixes, anyPastedSuffixes);
-        if (definesSomething(shape.value))
-          collectPastedStems(shape.value, shape.parameters, pastedPrefixes, pastedSuffixes);
+        collectPastedStems(shape.value, shape.parameters, anyPastedPatterns);
+        if (definesSomething(shape.value)) collectPastedStems(shape.value, shape.parameters, pastedPatterns);
       }
       // Names a file-scope macro invocation may define (`KEY_FIELD(KEY_PTRS, high, 60, 3)`,
       // `BITMASK(name, …)` making `static inline … name(…)`): at column 0, an upper-case macro.
@@ -370,10 +362,8 @@ export class HeaderIndex {
       return {
         names,
         positions,
-        pastedPrefixes,
-        pastedSuffixes,
-        anyPastedPrefixes,
-        anyPastedSuffixes,
+        pastedPatterns,
+        anyPastedPatterns,
         macros,
         includes,
       };
@@ -392,11 +382,8 @@ function definesSomething(body: string): boolean {
  * Whether a name fits one of the pasting patterns (`prefix\u0001suffix`): it starts with the
  * prefix, ends with the suffix, and has something of its own between them.
  */
-function stemMatcher(stems: {
-  prefixes: ReadonlySet<string>;
-  suffixes: ReadonlySet<string>;
-}): (name: string) => boolean {
-  const patterns = [...stems.prefixes].map((p) => p.split('\u0001') as [string, string]);
+function stemMatcher(patternSet: ReadonlySet<string>): (name: string) => boolean {
+  const patterns = [...patternSet].map((p) => p.split('\u0001') as [string, string]);
   return (name) =>
     patterns.some(
       ([prefix, suffix]) =>
@@ -404,14 +391,9 @@ function stemMatcher(stems: {
     );
 }
 
-/** The pasting patterns of a macro body, kept as `prefix\u0001suffix` (`suffixes` is unused). */
-function collectPastedStems(
-  body: string,
-  parameters: readonly string[],
-  prefixes: Set<string>,
-  _suffixes: Set<string>,
-): void {
-  for (const [prefix, suffix] of pastingPatterns({ parameters, value: body })) prefixes.add(`${prefix}\u0001${suffix}`);
+/** The pasting patterns of a macro body, kept as `prefix\u0001suffix`. */
+function collectPastedStems(body: string, parameters: readonly string[], patterns: Set<string>): void {
+  for (const [prefix, suffix] of pastingPatterns({ parameters, value: body })) patterns.add(`${prefix}\u0001${suffix}`);
 }
 
 /** The type_identifier a typedef's declarator declares (`u8`, `(*handler_t)(int)`, `table_t[4]`). */

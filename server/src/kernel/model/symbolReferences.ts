@@ -149,11 +149,11 @@ export function symbolReferences(
   }
 
   // Typedef names, and names macros define (neither is a link-time reference).
-  const typedefs = typedefNames(module);
+  const definedLocally = typedefNames(module);
   // Function definitions and enumerators error recovery hid from the tree.
   for (const source of module.sources) {
-    for (const definition of textualFunctionDefinitions(source.text)) typedefs.add(definition.name);
-    for (const enumerator of textualEnumerators(source.text)) typedefs.add(enumerator.name);
+    for (const definition of textualFunctionDefinitions(source.text)) definedLocally.add(definition.name);
+    for (const enumerator of textualEnumerators(source.text)) definedLocally.add(enumerator.name);
   }
   // What macro invocations may define: their arguments, and names pasted onto them.
   // The module's own function-like macros, from the text (the tree cuts long bodies short).
@@ -164,7 +164,8 @@ export function symbolReferences(
       list.push(shape);
       localMacros.set(name, list);
       // X-macros: `S(SNK_UNATTACHED)` in a body may become an enumerator or a definition.
-      for (const match of shape.value.matchAll(/\b[A-Za-z_]\w*\s*\(\s*([A-Za-z_]\w*)\s*[,)]/g)) typedefs.add(match[1]!);
+      for (const match of shape.value.matchAll(/\b[A-Za-z_]\w*\s*\(\s*([A-Za-z_]\w*)\s*[,)]/g))
+        definedLocally.add(match[1]!);
     }
   }
   const bodiesOf = (macro: string): readonly MacroShape[] => [
@@ -188,13 +189,13 @@ export function symbolReferences(
   // A static prototype in the module promises a definition in it (made by a macro, perhaps).
   for (const source of module.sources)
     for (const declaration of source.facts.declarations)
-      if (declaration.isStatic && declaration.kind === 'function-prototype') typedefs.add(declaration.name);
+      if (declaration.isStatic && declaration.kind === 'function-prototype') definedLocally.add(declaration.name);
   // `static DEFINE_MUTEX(lock);` parses as a prototype of DEFINE_MUTEX: its "parameters" are definitions.
   for (const source of module.sources) {
     for (const declaration of source.facts.declarations) {
       if (declaration.kind !== 'function-prototype' || !isMacro(declaration.name)) continue;
       for (const match of source.text.slice(declaration.nameEnd, declaration.end).matchAll(/[A-Za-z_]\w*/g)) {
-        typedefs.add(match[0]);
+        definedLocally.add(match[0]);
       }
     }
   }
@@ -210,7 +211,7 @@ export function symbolReferences(
   for (const { source, use, compiled } of uses) {
     const name = use.name;
     if (module.definedNames.has(name) || module.macroDefinedNames.has(name) || macroNames.has(name)) continue;
-    if (isCompilerName(name) || typedefs.has(name)) continue;
+    if (isCompilerName(name) || definedLocally.has(name)) continue;
     const kind = headers?.kindOf(name) ?? 0;
     if ((kind & NOT_A_REFERENCE) !== 0) continue;
     const declared = (kind & DECLARED) !== 0;
