@@ -79,12 +79,6 @@ export const SIMULATOR_DIFFERENCES: readonly KnownDifference[] = [
     lines: /^(kernel|kernel\/.*\.ko:.*|modules\.(order|builtin|builtin\.modinfo))$/,
   },
   {
-    id: 'depmod-bin-indexes',
-    why: "the simulator's depmod writes the text files only, not kmod's binary indexes (modules.*.bin)",
-    scenarios: ['reference.scenario'],
-    lines: /^modules\.[\w.]+\.bin$/,
-  },
-  {
     id: 'modinfo-needs-ko',
     why:
       "kmod's modinfo takes an argument as a file only when its name ends in .ko; a source folder stands for its .ko under " +

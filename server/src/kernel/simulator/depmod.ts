@@ -1,8 +1,10 @@
 /**
  * depmod (kmod 30): reads every module under /lib/modules/<release>, resolves each one's undefined
  * symbols against the other modules' exports, and writes modules.dep, modules.alias,
- * modules.softdep, modules.symbols and modules.devname in kmod's text formats. The binary .bin
- * indexes are not written (the simulated modprobe reads the text files).
+ * modules.softdep, modules.symbols and modules.devname in kmod's text formats, and the binary
+ * indexes modules.dep.bin, modules.alias.bin, modules.symbols.bin, modules.builtin.bin and
+ * modules.builtin.alias.bin in kmod's index format (kmodIndex.ts), byte for byte as kmod 30 writes
+ * them (the simulated modprobe reads the text files).
  *
  * Orders as kmod 30's tools/depmod.c makes them: the module array is the walk of its
  * `modules_by_name` hash table (kmodHash.ts), then sorted (stably, as glibc's qsort does) so that
@@ -12,6 +14,7 @@
  * modprobe loads them from the end.
  */
 import { KmodHash } from './kmodHash';
+import { KmodIndex, normalizeAlias } from './kmodIndex';
 import type { KernelState } from './kernelState';
 import type { Machine } from './machine';
 import { modinfoValues, normalizeModuleName, type LoadableModule } from './loadableModule';
@@ -24,6 +27,8 @@ export interface DepmodModule {
 
 export interface DepmodResult {
   readonly files: ReadonlyMap<string, string>;
+  /** The binary indexes (`modules.dep.bin`, …), in the order depmod writes them. */
+  readonly indexes: ReadonlyMap<string, Uint8Array>;
   /** Warnings as depmod prints them on stderr (`depmod: WARNING: …`). */
   readonly warnings: readonly string[];
 }
@@ -111,24 +116,39 @@ export function depmod(
     direct.set(m, deps);
   }
   const sortIndex = topologicalOrder(modules, direct, users);
-  const dep = modules.map((m) => {
+  // output_deps_bin and the others: a module's priority is its index in the array (mod->idx).
+  const depIndex = new KmodIndex();
+  const dep = modules.map((m, idx) => {
     const all = allDependencies(m, direct, sortIndex);
-    return `${m.path}:${all.map((d) => ` ${d.path}`).join('')}\n`;
+    const line = `${m.path}:${all.map((d) => ` ${d.path}`).join('')}`;
+    depIndex.insert(modname(m), line, idx);
+    return `${line}\n`;
   });
+  const aliasIndex = new KmodIndex();
+  const symbolIndex = new KmodIndex();
   const alias = ['# Aliases extracted from modules themselves.\n'];
   const symbolLines = ['# Aliases for symbols, used by symbol_request().\n'];
   const softdep = ['# Soft dependencies extracted from modules themselves.\n'];
   const devname: string[] = [];
-  for (const m of modules) {
-    for (const a of modinfoValues(m.module, 'alias')) alias.push(`alias ${a} ${modname(m)}\n`);
+  modules.forEach((m, idx) => {
+    for (const a of modinfoValues(m.module, 'alias')) {
+      alias.push(`alias ${a} ${modname(m)}\n`);
+      const key = normalizeAlias(a);
+      if (key === undefined) warnings.push(`depmod: WARNING: Unmatched bracket in ${a}`);
+      else aliasIndex.insert(key, modname(m), idx);
+    }
     for (const s of modinfoValues(m.module, 'softdep')) softdep.push(`softdep ${modname(m)} ${s}\n`);
     const line = devnameLine(modname(m), m.module);
     if (line !== undefined) {
       if (devname.length === 0) devname.push('# Device nodes to trigger on-demand module loading.\n');
       devname.push(line);
     }
+  });
+  const arrayIndex = new Map(modules.map((m, idx) => [m, idx]));
+  for (const [name, owner] of symbols.entries()) {
+    symbolLines.push(`alias symbol:${name} ${modname(owner)}\n`);
+    symbolIndex.insert(`symbol:${name}`, modname(owner), arrayIndex.get(owner)!);
   }
-  for (const [name, owner] of symbols.entries()) symbolLines.push(`alias symbol:${name} ${modname(owner)}\n`);
   const files = new Map<string, string>([
     ['modules.dep', dep.join('')],
     ['modules.alias', alias.join('')],
@@ -136,7 +156,54 @@ export function depmod(
     ['modules.symbols', symbolLines.join('')],
     ['modules.devname', devname.join('')],
   ]);
-  return { files, warnings };
+  const indexes = new Map<string, Uint8Array>([
+    ['modules.dep.bin', depIndex.write()],
+    ['modules.alias.bin', aliasIndex.write()],
+    ['modules.symbols.bin', symbolIndex.write()],
+    ['modules.builtin.bin', builtinIndex(machine)],
+    ['modules.builtin.alias.bin', builtinAliasIndex(machine)],
+  ]);
+  return { files, indexes, warnings };
+}
+
+/**
+ * output_builtin_bin: each line of modules.builtin (a path) as its module name, with an empty
+ * value; an empty file when there is no modules.builtin.
+ */
+function builtinIndex(machine: Machine): Uint8Array {
+  const text = textFile(machine, 'modules.builtin');
+  if (text === undefined) return new Uint8Array(0);
+  const index = new KmodIndex();
+  for (const line of text.split('\n')) {
+    if (!/^[A-Za-z]/.test(line)) continue; // kmod: "Invalid modules.builtin line" (the last, empty one too)
+    index.insert(normalizeModuleName(line), '', 0);
+  }
+  return index.write();
+}
+
+/**
+ * output_builtin_alias_bin: the `alias` entries of modules.builtin.modinfo (`module.key=value`,
+ * NUL-separated), normalized, each naming its module; an empty file when there is none.
+ */
+function builtinAliasIndex(machine: Machine): Uint8Array {
+  const text = textFile(machine, 'modules.builtin.modinfo');
+  if (text === undefined) return new Uint8Array(0);
+  const index = new KmodIndex();
+  for (const entry of text.split('\0')) {
+    const m = /^([^.=]+)\.alias=(.+)$/s.exec(entry);
+    if (m === null) continue;
+    const key = normalizeAlias(m[2]!);
+    if (key !== undefined) index.insert(key, m[1]!, 0);
+  }
+  return index.write();
+}
+
+/** A file of the modules directory as text (bytes read as Latin-1), or undefined. */
+function textFile(machine: Machine, name: string): string | undefined {
+  const file = machine.file(`${machine.modulesDir}/${name}`);
+  if (file?.kind === 'text') return file.text;
+  if (file?.kind === 'bytes') return new TextDecoder('latin1').decode(file.bytes);
+  return undefined;
 }
 
 /** output_devname: `devname:` with a char-major-M-N or block-major-M-N alias (the first pair found). */
@@ -156,6 +223,8 @@ function devnameLine(owner: string, module: LoadableModule): string | undefined 
 export function runDepmod(machine: Machine, options: DepmodOptions = {}): DepmodResult {
   const result = depmod(machine, machine.kernel, options);
   for (const [name, text] of result.files) machine.writeFile(`${machine.modulesDir}/${name}`, { kind: 'text', text });
+  for (const [name, bytes] of result.indexes)
+    machine.writeFile(`${machine.modulesDir}/${name}`, { kind: 'bytes', bytes });
   return result;
 }
 
