@@ -44,7 +44,9 @@ export const COMMON_DIFFERENCES: readonly KnownDifference[] = [
   },
   {
     id: 'devices',
-    why: 'files of devices and drivers that init code would create (/dev/chardev, /sys/class/chardev, platform drivers): the simulator runs no init code',
+    why:
+      'files of devices and drivers that init code creates (/dev/chardev, /sys/class/chardev, platform drivers): the ' +
+      'simulator keeps the device numbers init registers (/proc/devices) but makes no device files, classes or drivers',
     blocks: /^\$ (ls \/sys\/class\/chardev|cat \/dev\/chardev|ls \/sys\/bus\/platform)/,
   },
 ];

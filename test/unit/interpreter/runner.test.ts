@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { InterpreterEntryPointRunner } from '../../../server/src/kernel/interpreter/interpreterRunner';
 import { CParser } from '../../../server/src/kernel/parsing/cParser';
 import type { LoadableParameter } from '../../../server/src/kernel/simulator/loadableModule';
-import { dmesg, FIXTURES, sh, testMachine } from '../simulator/helpers';
+import { restoreMachine, serializeMachine } from '../../../server/src/kernel/simulator/persistence';
+import { dmesg, FIXTURES, ko, sh, testMachine, testProfile } from '../simulator/helpers';
 import { harness, lines } from './helpers';
 
 const SAMPLES = path.resolve(FIXTURES, '../../samples');
@@ -156,5 +157,86 @@ module_init(t_init);
     h.params.set('vals', ['-5']);
     h.params.set('label', ['x y']);
     assert.deepEqual(lines(h.init()), ['<6>me 0 1 0xff 1:-5,2,3 x y']);
+  });
+});
+
+/** The first `cat /proc/devices` of the real kernel's sources golden: its boot registrations. */
+function realBootDevices(): string {
+  const golden = readFileSync(path.join(FIXTURES, 'vm/golden/sources.txt'), 'utf8');
+  const block = /^\$ cat \/proc\/devices\n--- stdout:\n([\s\S]*?)\[exit=0\]$/m.exec(golden);
+  assert.ok(block, 'the golden reads /proc/devices');
+  return block[1]!;
+}
+
+describe('interpreter: device numbers registered by init, in /proc/devices (golden/sources.txt)', () => {
+  it('boots with the real kernel`s registrations; chardev`s dynamic major is listed while it is loaded', () => {
+    const m = machine();
+    const boot = realBootDevices();
+    assert.equal(sh(m, 'cat /proc/devices').stdout, boot);
+    sh(m, 'insmod /mods/chardev.ko');
+    assert.equal(sh(m, 'cat /proc/devices').stdout, boot.replace('247 cxl\n', '246 chardev\n247 cxl\n'));
+    sh(m, 'rmmod chardev');
+    assert.equal(sh(m, 'cat /proc/devices').stdout, boot);
+  });
+
+  it('an exit that forgets unregister_chrdev leaves the line and the major taken; save and restore keep it', () => {
+    const m = machine();
+    m.writeFile('/mods/leaky.ko', { kind: 'bytes', bytes: ko('leaky') });
+    sh(m, 'insmod /mods/leaky.ko');
+    assert.deepEqual(dmesg(m).slice(-1), ['<6>leaky: major 246']);
+    assert.equal(sh(m, 'rmmod leaky').exit, 0);
+    const stale = realBootDevices().replace('247 cxl\n', '246 leaky\n247 cxl\n');
+    assert.equal(sh(m, 'cat /proc/devices').stdout, stale);
+    const restored = restoreMachine(
+      serializeMachine(m),
+      testProfile(),
+      new InterpreterEntryPointRunner(parser, { sourceDir: (mod) => sampleFolder(mod.name) }),
+    );
+    assert.equal(sh(restored, 'cat /proc/devices').stdout, stale);
+    sh(restored, 'insmod /mods/chardev.ko');
+    assert.deepEqual(dmesg(restored).slice(-1), ['<6>chardev: registered major 245 minor 0']);
+  });
+
+  it('register_chrdev_region, __register_chrdev, register_blkdev: static and dynamic majors, clashes, release', () => {
+    const h = harness(
+      parser,
+      'devs',
+      `#include <linux/module.h>
+#include <linux/fs.h>
+static int blk, dyn;
+static int __init devs_init(void)
+{
+	int a = register_chrdev_region(MKDEV(300, 0), 4, "region");
+	int b = register_chrdev_region(MKDEV(300, 2), 1, "clash");
+	int c = __register_chrdev(0, 0, 16, "ranged", NULL);
+	int d = register_blkdev(259, "taken");
+	int e = register_chrdev(600, "big", NULL);
+	blk = register_blkdev(0, "dynblk");
+	dyn = register_blkdev(0, "dynblk2");
+	pr_info("%d %d %d %d %d %d %d\\n", a, b, c, d, e, blk, dyn);
+	return 0;
+}
+static void __exit devs_exit(void)
+{
+	unregister_chrdev_region(MKDEV(300, 0), 4);
+	unregister_blkdev(blk, "dynblk");
+}
+module_init(devs_init);
+module_exit(devs_exit);
+MODULE_LICENSE("GPL");
+`,
+    );
+    assert.deepEqual(lines(h.init()), [
+      '<4>register_blkdev: cannot get major 259 for taken',
+      '<3>CHRDEV "big" major requested (600) is greater than the maximum (511)',
+      '<6>0 -16 246 -16 -22 254 253',
+    ]);
+    const devices = h.runner.devices.procDevices();
+    assert.match(
+      devices,
+      /\n246 ranged\n247 cxl\n[\s\S]*\n300 region\n\nBlock devices:\n253 dynblk2\n254 dynblk\n259 blkext\n$/,
+    );
+    h.exit();
+    assert.match(h.runner.devices.procDevices(), /\n254 gpiochip\n\nBlock devices:\n253 dynblk2\n259 blkext\n$/);
   });
 });

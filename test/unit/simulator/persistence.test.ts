@@ -61,6 +61,24 @@ describe('simulator: save and restore', () => {
     refuse(JSON.stringify({ ...good, taint: [99] }), /99 is not a taint bit/);
     refuse(JSON.stringify({ ...good, modules: [{ ...good.modules[0], state: 'zombie' }] }), /has state "zombie"/);
     refuse(JSON.stringify({ ...good, clockUs: 'soon' }), /clockUs is not a number/);
+    const devices = structuredClone(good.devices)!;
+    devices.char.push({ major: 4, baseminor: 60, minorct: 8, name: 'over' });
+    refuse(JSON.stringify({ ...good, devices }), /char devices tty and over overlap/);
+    refuse(
+      JSON.stringify({ ...good, devices: { char: [], block: [{ major: 512, name: 'x' }] } }),
+      /512 is not a major/,
+    );
+  });
+
+  it('keeps the device numbers; a state saved before they were kept boots with the boot registrations', () => {
+    const machine = busyMachine();
+    machine.kernel.devices.registerChar(0, 0, 1, 'kept');
+    const restored = restoreMachine(serializeMachine(machine), testProfile());
+    assert.match(sh(restored, 'cat /proc/devices').stdout, /\n246 kept\n247 cxl\n/);
+    const old = saveMachine(machine);
+    delete old.devices;
+    const booted = sh(restoreMachine(JSON.stringify(old), testProfile()), 'cat /proc/devices').stdout;
+    assert.equal(booted, sh(testMachine(), 'cat /proc/devices').stdout);
   });
 
   it('lkm sim --state: the machine carries over from run to run; a corrupt file is refused and a fresh kernel boots', async () => {

@@ -17,7 +17,8 @@ import {
   KERN_PREFIXES,
 } from './constants';
 import { formatPrintf, type FormatValue } from './format';
-import { DEFAULTS, HELPERS, isDefault, isHelper, type ApiHost, type ChrdevTable } from './kernelApi';
+import { DEFAULTS, HELPERS, isDefault, isHelper, type ApiHost } from './kernelApi';
+import type { DeviceNumbers } from '../simulator/devices';
 import type { Program } from './program';
 import type { Block, Expr, FunctionSyntax, Stmt, VarDecl } from './syntax';
 import {
@@ -75,7 +76,7 @@ export interface Instance {
 /** What an evaluator needs from the runner. */
 export interface Services {
   readonly moduleName: string;
-  readonly chrdevs: ChrdevTable;
+  readonly devices: DeviceNumbers;
   /** A fresh simulated address for an object of `size` bytes. */
   allocate(size: number): bigint;
   /** Calls another module's (or the kernel's) export; undefined when nobody exports the name. */
@@ -1192,7 +1193,8 @@ export class Evaluator {
     const byteWise = (pointer: Value | undefined) => (pointer?.k === 'ptr' ? pointer : undefined);
     this.apiHost = {
       moduleName: this.services.moduleName,
-      chrdevs: this.services.chrdevs,
+      devices: this.services.devices,
+      printk: (level, text) => this.emit(level, text),
       int: (v) => this.toBig(v),
       text: (v) => this.textOf(v),
       token: (info: TokenInfo) => ({ k: 'token', address: this.services.allocate(64), info }),

@@ -19,7 +19,7 @@ import {
 } from '../simulator/entryPoints';
 import type { LoadableModule } from '../simulator/loadableModule';
 import { DEFAULT_LIMITS, Evaluator, StopRun, type Instance, type Limits, type Services } from './evaluator';
-import { ChrdevTable } from './kernelApi';
+import { DeviceNumbers } from '../simulator/devices';
 import { filesStamp, moduleFiles, readProgram, type Program, type ProgramParameter } from './program';
 import { intValue, Memory, T, wrap, type CType, type Value } from './values';
 
@@ -41,8 +41,8 @@ export class InterpreterEntryPointRunner implements EntryPointRunner {
   private readonly fallback = new DefaultEntryPointRunner();
   private readonly programs = new Map<string, { stamp: string; folderStamp: string; program: Program }>();
   private readonly instances = new Map<string, LiveInstance>();
-  /** Character device majors held by the modules this runner ran (fs/char_dev.c's table). */
-  readonly chrdevs = new ChrdevTable();
+  /** Device numbers for contexts that bring no kernel's (tests that run a module alone). */
+  readonly devices = new DeviceNumbers();
   private readonly limits: Limits;
   private nextAddress = 0xffff888004000000n;
   /** The step budget of the outermost entry point running, shared with the calls it makes. */
@@ -206,7 +206,7 @@ export class InterpreterEntryPointRunner implements EntryPointRunner {
   private services(context: EntryContext): Services {
     return {
       moduleName: context.module.name,
-      chrdevs: this.chrdevs,
+      devices: context.devices ?? this.devices,
       allocate: (size) => {
         const address = this.nextAddress;
         this.nextAddress += BigInt(Math.max(64, Math.ceil(Math.min(size, 1 << 30) / 64) * 64));

@@ -9,10 +9,13 @@
  *   note `not simulated: NAME() taken to …` once per run. A name in neither table that module code
  *   calls and nobody simulates returns 0, with its own note.
  *
- * Dynamic character majors follow fs/char_dev.c's find_dynamic_major (254 down to 234, then 511
- * down to 384). The reference VM (Debian 6.1 in QEMU) gave the first module 246: 254…247 were
- * held by its boot drivers, so those are taken to be held here too.
+ * Device numbers (register_chrdev, alloc_chrdev_region, register_chrdev_region, register_blkdev and
+ * their unregister calls) go to the kernel's table (simulator/devices.ts): fs/char_dev.c's dynamic
+ * majors (254 down to 234, then 511 down to 384, after the reference VM's boot drivers, so the first
+ * module gets 246), and /proc/devices lists them until they are unregistered.
  */
+import type { DeviceNumbers, Registration } from '../simulator/devices';
+import type { LogLevel } from '../simulator/kernelLog';
 import { errnoValue } from './constants';
 import { T, type IntType, type TokenInfo, type Value } from './values';
 
@@ -33,8 +36,10 @@ export interface ApiHost {
   fill(pointer: Value | undefined, byte: number, count: number): boolean;
   copy(destination: Value | undefined, source: Value | undefined, count: number): boolean;
   format(format: Value | undefined, args: readonly Value[]): string;
-  readonly chrdevs: ChrdevTable;
+  readonly devices: DeviceNumbers;
   note(text: string): void;
+  /** A kernel line, in order with the module's own printk lines. */
+  printk(level: LogLevel, text: string): void;
 }
 
 export type ApiResult = Value | { readonly value: Value; readonly says: string };
@@ -55,24 +60,6 @@ export function errorOf(value: Value | undefined): number | undefined {
   if (value.k !== 'int') return undefined;
   const v = BigInt.asUintN(64, value.v);
   return v >= BigInt.asUintN(64, -MAX_ERRNO) ? Number(-BigInt.asIntN(64, v)) : undefined;
-}
-
-/** fs/char_dev.c: the majors in use, and find_dynamic_major. */
-export class ChrdevTable {
-  /** Major → the module that holds it. */
-  readonly held = new Map<number, string>();
-
-  static readonly BOOT_HELD: readonly number[] = [247, 248, 249, 250, 251, 252, 253, 254];
-
-  isFree(major: number): boolean {
-    return !this.held.has(major) && !ChrdevTable.BOOT_HELD.includes(major);
-  }
-
-  dynamic(): number | undefined {
-    for (let i = 254; i >= 234; i--) if (this.isFree(i)) return i;
-    for (let i = 511; i >= 384; i--) if (this.isFree(i)) return i;
-    return undefined;
-  }
 }
 
 const lengthArg = (host: ApiHost, v: Value | undefined, max = 1 << 20) => {
@@ -307,41 +294,113 @@ const nothing =
 
 const DRIVER_REGISTERED = 'return 0 (the driver registers; no device binds, so probe() is not called)';
 
-function registerChrdev(args: readonly Value[], host: ApiHost): ApiResult {
-  const major = Number(host.int(args[0]));
-  if (major === 0) {
-    const dynamic = host.chrdevs.dynamic();
-    if (dynamic === undefined) return { value: int(-16n), says: 'return -EBUSY (no dynamic major left)' };
-    host.chrdevs.held.set(dynamic, host.moduleName);
-    return { value: int(BigInt(dynamic)), says: `return ${dynamic} (a dynamic major)` };
-  }
-  if (!host.chrdevs.isFree(major)) return { value: int(-16n), says: `return -EBUSY (major ${major} is held)` };
-  host.chrdevs.held.set(major, host.moduleName);
-  return { value: int(0n), says: `return 0 (major ${major} registered)` };
+const MINORBITS = 20n;
+const NAME_UNKNOWN = '(unknown)';
+/** MAJOR and MINOR of a dev_t (32 bits). */
+const devt = (host: ApiHost, v: Value | undefined) => {
+  const d = BigInt.asUintN(32, host.int(v));
+  return { major: Number(d >> MINORBITS), minor: Number(d & ((1n << MINORBITS) - 1n)) };
+};
+const nameArg = (host: ApiHost, v: Value | undefined) => host.text(v) ?? NAME_UNKNOWN;
+
+/** A failed registration: the kernel's line about it (if it prints one), and -errno. */
+function refused(host: ApiHost, r: Registration & { errno: number }): ApiResult {
+  if (r.level !== undefined) host.printk(r.level, r.why);
+  return { value: int(BigInt(-r.errno)), says: `return -${r.errno} (${r.why})` };
 }
 
-function allocChrdevRegion(args: readonly Value[], host: ApiHost): ApiResult {
-  const dynamic = host.chrdevs.dynamic();
-  if (dynamic === undefined) return { value: int(-16n), says: 'return -EBUSY (no dynamic major left)' };
-  host.chrdevs.held.set(dynamic, host.moduleName);
-  const minor = host.int(args[1]);
-  host.store(args[0], int((BigInt(dynamic) << 20n) | minor, T.uint));
-  return { value: int(0n), says: `return 0 with major ${dynamic} (a dynamic major)` };
-}
-
-function registerChrdevRegion(args: readonly Value[], host: ApiHost): ApiResult {
-  const major = Number(BigInt.asUintN(32, host.int(args[0])) >> 20n);
-  if (!host.chrdevs.isFree(major)) return { value: int(-16n), says: `return -EBUSY (major ${major} is held)` };
-  host.chrdevs.held.set(major, host.moduleName);
-  return { value: int(0n), says: `return 0 (major ${major} registered)` };
-}
-
-function releaseMajor(which: 'major' | 'devt'): ApiFunction {
+/** register_chrdev(major, name, fops) and __register_chrdev(major, baseminor, count, name, fops). */
+function registerChrdev(form: 'plain' | 'ranged'): ApiFunction {
   return (args, host) => {
-    const v = host.int(args[0]);
-    const major = Number(which === 'major' ? v : BigInt.asUintN(32, v) >> 20n);
-    host.chrdevs.held.delete(major);
-    return { value: VOID, says: 'release the major' };
+    const major = Number(host.int(args[0]));
+    const [baseminor, count, name] =
+      form === 'plain'
+        ? [0, 256, nameArg(host, args[1])]
+        : [Number(host.int(args[1])), Number(host.int(args[2])), nameArg(host, args[3])];
+    const r = host.devices.registerChar(major, baseminor, count, name);
+    if (r.errno !== undefined) return refused(host, r);
+    if (major !== 0) return { value: int(0n), says: `return 0 (major ${major} registered as ${name})` };
+    return { value: int(BigInt(r.major)), says: `return ${r.major} (a dynamic major, registered as ${name})` };
+  };
+}
+
+/** alloc_chrdev_region(&dev, baseminor, count, name): a dynamic major; *dev = MKDEV(major, baseminor). */
+function allocChrdevRegion(args: readonly Value[], host: ApiHost): ApiResult {
+  const baseminor = Number(BigInt.asUintN(32, host.int(args[1])));
+  const name = nameArg(host, args[3]);
+  const r = host.devices.registerChar(0, baseminor, Number(host.int(args[2])), name);
+  if (r.errno !== undefined) return refused(host, r);
+  host.store(args[0], int((BigInt(r.major) << MINORBITS) | BigInt(baseminor), T.uint));
+  return { value: int(0n), says: `return 0 with major ${r.major} (a dynamic major, registered as ${name})` };
+}
+
+/** The pieces of [from, from + count), one per major (register_chrdev_region's loop). */
+function perMajor(host: ApiHost, fromValue: Value | undefined, countValue: Value | undefined) {
+  const from = BigInt.asUintN(32, host.int(fromValue));
+  const to = from + BigInt.asUintN(32, host.int(countValue));
+  const pieces: { major: number; baseminor: number; count: number }[] = [];
+  for (let n = from; n < to && pieces.length < 4096;) {
+    let next = ((n >> MINORBITS) + 1n) << MINORBITS;
+    if (next > to) next = to;
+    const d = devt(host, int(n, T.uint));
+    pieces.push({ major: d.major, baseminor: d.minor, count: Number(next - n) });
+    n = next;
+  }
+  return pieces;
+}
+
+/** register_chrdev_region(from, count, name): each major's part, all or none. */
+function registerChrdevRegion(args: readonly Value[], host: ApiHost): ApiResult {
+  const name = nameArg(host, args[2]);
+  const done: { major: number; baseminor: number; count: number }[] = [];
+  for (const piece of perMajor(host, args[0], args[1])) {
+    const r = host.devices.registerChar(piece.major, piece.baseminor, piece.count, name);
+    if (r.errno !== undefined) {
+      for (const d of done) host.devices.unregisterChar(d.major, d.baseminor, d.count);
+      return refused(host, r);
+    }
+    done.push({ ...piece, major: r.major });
+  }
+  return { value: int(0n), says: `return 0 (${done.map((d) => `major ${d.major}`).join(', ')} registered as ${name})` };
+}
+
+/** unregister_chrdev(major, name), __unregister_chrdev(major, baseminor, count, name). */
+function unregisterChrdev(form: 'plain' | 'ranged'): ApiFunction {
+  return (args, host) => {
+    const major = Number(host.int(args[0]));
+    const [baseminor, count] = form === 'plain' ? [0, 256] : [Number(host.int(args[1])), Number(host.int(args[2]))];
+    const done = host.devices.unregisterChar(major, baseminor, count);
+    return { value: VOID, says: done ? `release major ${major}` : `do nothing (major ${major} was not registered so)` };
+  };
+}
+
+/** unregister_chrdev_region(from, count). */
+function unregisterChrdevRegion(args: readonly Value[], host: ApiHost): ApiResult {
+  const pieces = perMajor(host, args[0], args[1]);
+  const done = pieces.filter((p) => host.devices.unregisterChar(p.major, p.baseminor, p.count));
+  return {
+    value: VOID,
+    says: done.length > 0 ? `release ${done.map((d) => `major ${d.major}`).join(', ')}` : 'do nothing (not registered)',
+  };
+}
+
+/** register_blkdev(major, name), __register_blkdev(major, name, probe): 0, or the dynamic major. */
+function registerBlkdev(args: readonly Value[], host: ApiHost): ApiResult {
+  const major = Number(host.int(args[0]));
+  const name = nameArg(host, args[1]);
+  const r = host.devices.registerBlock(major, name);
+  if (r.errno !== undefined) return refused(host, r);
+  if (major !== 0) return { value: int(0n), says: `return 0 (block major ${major} registered as ${name})` };
+  return { value: int(BigInt(r.major)), says: `return ${r.major} (a dynamic block major, registered as ${name})` };
+}
+
+function unregisterBlkdev(args: readonly Value[], host: ApiHost): ApiResult {
+  const major = Number(host.int(args[0]));
+  const done = host.devices.unregisterBlock(major, nameArg(host, args[1]));
+  // The kernel WARNs (a call trace) when the major is not registered under that name.
+  return {
+    value: VOID,
+    says: done ? `release block major ${major}` : `do nothing (WARN_ON: block major ${major} is not registered so)`,
   };
 }
 
@@ -408,13 +467,16 @@ export const DEFAULTS: Readonly<Record<string, ApiFunction>> = {
     ].map((n) => [n, nothing()]),
   ),
   // character devices
-  register_chrdev: registerChrdev,
-  __register_chrdev: registerChrdev,
+  register_chrdev: registerChrdev('plain'),
+  __register_chrdev: registerChrdev('ranged'),
   alloc_chrdev_region: allocChrdevRegion,
   register_chrdev_region: registerChrdevRegion,
-  unregister_chrdev: releaseMajor('major'),
-  __unregister_chrdev: releaseMajor('major'),
-  unregister_chrdev_region: releaseMajor('devt'),
+  unregister_chrdev: unregisterChrdev('plain'),
+  __unregister_chrdev: unregisterChrdev('ranged'),
+  unregister_chrdev_region: unregisterChrdevRegion,
+  register_blkdev: registerBlkdev,
+  __register_blkdev: registerBlkdev,
+  unregister_blkdev: unregisterBlkdev,
   cdev_init: nothing(),
   cdev_add: returns(0n),
   cdev_del: nothing(),

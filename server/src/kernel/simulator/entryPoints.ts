@@ -3,6 +3,7 @@
  * init and exit do. The default runner takes the declared defaults (init returns 0, nothing is
  * printed) and says so; an interpreter of a C subset can implement the same interface later.
  */
+import type { DeviceNumbers } from './devices';
 import type { LogLevel } from './kernelLog';
 import type { LoadableModule } from './loadableModule';
 
@@ -30,6 +31,8 @@ export interface EntryContext {
    * exporter's runner is asked (callFunction); undefined when nobody exports it.
    */
   callExport(name: string, args: readonly number[]): CallResult | undefined;
+  /** The kernel's device numbers (register_chrdev, …); a runner without them keeps its own. */
+  readonly devices?: DeviceNumbers;
 }
 
 export interface EntryResult {

@@ -27,6 +27,8 @@ export {
 export { loadModule, type LoadInput, type LoadResult } from './loader';
 export { deleteModule, moduleGet, modulePut } from './unloader';
 export { Machine, type DiskFile } from './machine';
+export { DeviceNumbers, type BlockMajor, type CharRegion, type Registration } from './devices';
+export { KmodIndex } from './kmodIndex';
 export { depmod, runDepmod } from './depmod';
 export { runCommand, runTool, splitWords, type ToolSet } from './shell';
 export type { ToolOutput } from './toolSupport';

@@ -6,6 +6,7 @@
  */
 import type { KernelProfile } from '../symbols/kernelProfile';
 import { DefaultEntryPointRunner, type EntryPointRunner } from './entryPoints';
+import { DeviceNumbers } from './devices';
 import { DEBIAN_6_1_CONFIG, type KernelConfig } from './kernelConfig';
 import { KernelLog, type LogLevel } from './kernelLog';
 import type { LoadableExport, LoadableModule } from './loadableModule';
@@ -86,6 +87,8 @@ export class KernelState {
   allocations: Allocation[] = [];
   /** Init parts freed by the deferred work (do_free_init) at the end of the current command. */
   pendingInitFrees: number[] = [];
+  /** Character and block device numbers registered (the boot drivers', and what module code registered). */
+  readonly devices = new DeviceNumbers();
   /** Things the simulator could not do exactly (init/exit not simulated, …), once each. */
   readonly notes: string[] = [];
   /** Bumped by every change: for the UI. */

@@ -297,6 +297,7 @@ export function entryContext(kernel: KernelState, loaded: LoadedModule): EntryCo
   return {
     module: loaded.module,
     parameter: (name) => loaded.params.get(name)?.elements,
+    devices: kernel.devices,
     callExport: (name, args) => {
       const found = kernel.findSymbol(name, true);
       if (found === undefined) return undefined;

@@ -1,10 +1,11 @@
 /**
  * Saving and restoring the simulated machine as versioned JSON: the kernel (modules with their
  * state, references, parameters and taint; global taint and once-per-boot flags; the log; the clock;
- * the module area) and the disk. The KernelProfile and the entry-point runner are not saved: they
+ * the module area; the device numbers registered) and the disk. The KernelProfile and the entry-point runner are not saved: they
  * are given again on restore. A saved state that does not read back whole and consistent is refused
  * with a SimulatorStateError saying why.
  */
+import { MAJOR_MAX, MINOR_COUNT, type BlockMajor, type CharRegion } from './devices';
 import type { EntryPointRunner } from './entryPoints';
 import { DEBIAN_6_1_CONFIG, type KernelConfig } from './kernelConfig';
 import { KernelLog, type LogRecord } from './kernelLog';
@@ -57,6 +58,8 @@ export interface SavedMachine {
   allocations: { start: number; pages: number }[];
   pendingInitFrees: number[];
   notes: string[];
+  /** Absent in states saved before device numbers were kept: the boot registrations. */
+  devices?: { char: CharRegion[]; block: BlockMajor[] };
   modules: SavedModule[];
   files: [string, SavedFile][];
 }
@@ -76,6 +79,7 @@ export function saveMachine(machine: Machine): SavedMachine {
     allocations: k.allocations.map((a) => ({ ...a })),
     pendingInitFrees: [...k.pendingInitFrees],
     notes: [...k.notes],
+    devices: k.devices.toJSON(),
     modules: k.modules.map((m) => ({
       module: m.module,
       state: m.state,
@@ -151,6 +155,7 @@ export function restoreMachine(json: string, profile: KernelProfile, runner?: En
   });
   kernel.pendingInitFrees = array(s.pendingInitFrees, 'pendingInitFrees').map((n) => num(n, 'pendingInitFrees'));
   for (const note of array(s.notes, 'notes')) kernel.notes.push(str(note, 'note'));
+  if (s.devices !== undefined) kernel.devices.restore(devices(s.devices));
   kernel.modules = array(s.modules, 'modules').map((raw, i) => restoreModule(raw, i));
   checkConsistency(kernel);
   const machine = new Machine(kernel);
@@ -170,6 +175,45 @@ export function restoreMachine(json: string, profile: KernelProfile, runner?: En
 }
 
 const STATES: readonly ModuleState[] = ['unformed', 'coming', 'live', 'going'];
+
+/** The saved device numbers: majors below 512, minor ranges inside a major, no overlaps. */
+function devices(raw: unknown): { char: CharRegion[]; block: BlockMajor[] } {
+  const d = object(raw, 'devices');
+  const major = (v: unknown, what: string) => {
+    const n = num(v, what);
+    if (!Number.isInteger(n) || n < 1 || n >= MAJOR_MAX) throw new SimulatorStateError(`${what} ${n} is not a major`);
+    return n;
+  };
+  const char = array(d.char, 'devices.char').map((r, i) => {
+    const o = object(r, `char device ${i}`);
+    const region = {
+      major: major(o.major, `char device ${i} major`),
+      baseminor: num(o.baseminor, `char device ${i} baseminor`),
+      minorct: num(o.minorct, `char device ${i} minorct`),
+      name: str(o.name, `char device ${i} name`),
+    };
+    if (region.baseminor < 0 || region.minorct < 1 || region.baseminor + region.minorct > MINOR_COUNT)
+      throw new SimulatorStateError(`char device ${i} has minors out of range`);
+    return region;
+  });
+  for (const a of char) {
+    const clash = char.find(
+      (b) =>
+        b !== a &&
+        b.major === a.major &&
+        b.baseminor < a.baseminor + a.minorct &&
+        a.baseminor < b.baseminor + b.minorct,
+    );
+    if (clash !== undefined) throw new SimulatorStateError(`char devices ${a.name} and ${clash.name} overlap`);
+  }
+  const block = array(d.block, 'devices.block').map((r, i) => {
+    const o = object(r, `block device ${i}`);
+    return { major: major(o.major, `block device ${i} major`), name: str(o.name, `block device ${i} name`) };
+  });
+  if (new Set(block.map((b) => b.major)).size !== block.length)
+    throw new SimulatorStateError('a block major is registered twice');
+  return { char, block };
+}
 
 function restoreModule(raw: unknown, i: number): LoadedModule {
   const m = object(raw, `module ${i}`);

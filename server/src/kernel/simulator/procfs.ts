@@ -1,7 +1,7 @@
 /**
  * The kernel's files under /proc that module tools read: /proc/modules (kernel/module/procfs.c's
  * m_show), /proc/kallsyms with module symbols (kernel/kallsyms.c's s_show and the module's
- * elf_type letters), /proc/sys/kernel/tainted, /proc/version and /proc/devices.
+ * elf_type letters), /proc/sys/kernel/tainted and /proc/version (/proc/devices: devices.ts).
  */
 import { SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS } from '../elf/elfConstants';
 import type { KernelState, LoadedModule } from './kernelState';
@@ -79,33 +79,4 @@ export function procKallsyms(kernel: KernelState): string {
   }
   for (const m of kernel.modules) if (m.state !== 'unformed') lines.push(...moduleKallsyms(kernel, m));
   return lines.map((l) => `${l}\n`).join('');
-}
-
-/**
- * /proc/devices of a QEMU guest of the reference kernel, for the majors the kernel registers
- * itself; majors that simulated init code registers are not tracked (init is not executed).
- */
-export function procDevices(): string {
-  return [
-    'Character devices:',
-    '  1 mem',
-    '  4 /dev/vc/0',
-    '  4 tty',
-    '  4 ttyS',
-    '  5 /dev/tty',
-    '  5 /dev/console',
-    '  5 /dev/ptmx',
-    '  7 vcs',
-    ' 10 misc',
-    ' 13 input',
-    ' 29 fb',
-    '128 ptm',
-    '136 pts',
-    '',
-    'Block devices:',
-    '  7 loop',
-    '  8 sd',
-    '254 virtblk',
-    '',
-  ].join('\n');
 }

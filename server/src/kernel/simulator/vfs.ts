@@ -10,7 +10,7 @@ import { layoutModule } from './layout';
 import { modinfoValue } from './loadableModule';
 import type { Machine } from './machine';
 import { getParameter, parameterFileMode, setParameter } from './params';
-import { procDevices, procKallsyms, procModules } from './procfs';
+import { procKallsyms, procModules } from './procfs';
 import { moduleTaintLetters } from './taint';
 
 export type Node =
@@ -37,7 +37,7 @@ export function lookup(machine: Machine, rawPath: string): Node | undefined {
   if (path === '/proc') return dir(() => ['devices', 'kallsyms', 'modules', 'sys', 'version']);
   if (path === '/proc/modules') return file(0o444, () => procModules(kernel));
   if (path === '/proc/kallsyms') return file(0o444, () => procKallsyms(kernel));
-  if (path === '/proc/devices') return file(0o444, () => procDevices());
+  if (path === '/proc/devices') return file(0o444, () => kernel.devices.procDevices());
   if (path === '/proc/version') return file(0o444, () => `${kernel.config.version}\n`);
   if (path === '/proc/sys/kernel/osrelease') return file(0o444, () => `${kernel.config.release}\n`);
   if (path === '/proc/sys/kernel/tainted')
