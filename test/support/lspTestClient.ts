@@ -70,11 +70,12 @@ export class LspTestClient {
   async initialize(
     workspaceConfiguration = true,
     initializationOptions: unknown = { lkm: this.settings },
+    root = REPOSITORY_ROOT,
   ): Promise<InitializeResult> {
     const result = await this.connection.sendRequest(InitializeRequest.type, {
       initializationOptions,
       processId: process.pid,
-      rootUri: pathToFileURL(REPOSITORY_ROOT).href,
+      rootUri: pathToFileURL(root).href,
       capabilities: {
         workspace: { configuration: workspaceConfiguration },
         textDocument: { publishDiagnostics: { versionSupport: true }, codeAction: {}, hover: {}, completion: {} },

@@ -12,16 +12,19 @@ import { rangesIntersect } from '../kernel/checks/diagnostic';
 import { HeaderIndex } from '../kernel/headers/headerIndex';
 import { locateKernelHeaders, type KernelHeaders } from '../kernel/headers/kernelHeaders';
 import { targetProfile } from '../kernel/analysis/targetProfile';
-import type { ResolvedProfile } from '../kernel/symbols/resolveKernelProfile';
+import type { FetchedSymbols } from '../kernel/remote/symbolFetch';
+import { resolveKernelProfile, type ResolvedProfile } from '../kernel/symbols/resolveKernelProfile';
 import {
   KernelProfileChangedNotification,
   KernelProfileRequest,
   type KernelProfileInfo,
+  type LkmInitializationOptions,
 } from '../protocol/lkmProtocol';
 import { CParser } from '../kernel/parsing/cParser';
 import { VERSION } from '../version';
 import { AnalyzedDocuments, pathOf } from './analyzedDocuments';
 import { SymbolFeatures } from './symbolFeatures';
+import { TargetRequests } from './targetRequests';
 import { toCodeAction, toLspDiagnostic } from './convert';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './settings';
 
@@ -40,8 +43,26 @@ export class LkmLanguageServer {
   private readonly symbolFeatures = new SymbolFeatures();
   private profile: ResolvedProfile | undefined;
   private headers: KernelHeaders | undefined;
+  private roots: string[] = [];
+  private storagePath: string | undefined;
+  /** Symbols fetched from the remote target: the profile until settings name files. */
+  private fetched: FetchedSymbols | undefined;
+  private readonly targets: TargetRequests;
 
-  constructor(private readonly connection: Connection) {}
+  constructor(private readonly connection: Connection) {
+    this.targets = new TargetRequests(connection, {
+      parser: () => this.parser,
+      profile: () => this.profile?.profile,
+      workspaceRoots: () => this.roots,
+      storagePath: () => this.storagePath,
+      useFetchedSymbols: (fetched) => {
+        this.fetched = fetched;
+        this.useKernelProfile();
+        return profileInfo(this.profile);
+      },
+      log: (message) => this.connection.console.info(message),
+    });
+  }
 
   static listen(connection: Connection): LkmLanguageServer {
     const server = new LkmLanguageServer(connection);
@@ -60,6 +81,7 @@ export class LkmLanguageServer {
       void this.reloadSettings(change.settings);
     });
     connection.onCodeAction((params) => this.guardAsync('codeAction', [], () => this.codeActions(params)));
+    this.targets.register();
     connection.onRequest(KernelProfileRequest.method, () =>
       this.guard('kernelProfile', profileInfo(undefined), () => profileInfo(this.profile)),
     );
@@ -100,9 +122,10 @@ export class LkmLanguageServer {
         for (const document of this.documents.all()) this.schedulePublish(document);
       });
     });
-    connection.onShutdown(() => {
+    connection.onShutdown(async () => {
       for (const timer of this.pendingPublish.values()) clearTimeout(timer);
       this.pendingPublish.clear();
+      await this.targets.dispose();
     });
 
     documents.onDidChangeContent(({ document }) => {
@@ -124,8 +147,10 @@ export class LkmLanguageServer {
 
   private async initialize(params: InitializeParams): Promise<InitializeResult> {
     this.canAskForConfiguration = params.capabilities.workspace?.configuration === true;
-    const options = params.initializationOptions as { lkm?: unknown } | null | undefined;
+    const options = params.initializationOptions as ({ lkm?: unknown } & LkmInitializationOptions) | null | undefined;
     if (options?.lkm !== undefined) this.settings = parseSettings(options.lkm);
+    if (typeof options?.storagePath === 'string') this.storagePath = options.storagePath;
+    this.roots = workspaceRoots(params);
     try {
       const parser = await CParser.load();
       this.parser = parser;
@@ -135,7 +160,7 @@ export class LkmLanguageServer {
         this.settings.limits,
       );
       this.analyzed.setResourcePairs(this.settings.resourcePairs);
-      this.analyzed.setWorkspaceRoots(workspaceRoots(params));
+      this.analyzed.setWorkspaceRoots(this.roots);
       this.useKernelHeaders();
       this.useKernelProfile();
     } catch (error) {
@@ -154,6 +179,7 @@ export class LkmLanguageServer {
         completionProvider: { resolveProvider: false },
         definitionProvider: true,
         workspaceSymbolProvider: true,
+        executeCommandProvider: { commands: TargetRequests.commands() },
       },
       serverInfo: { name: 'lkm-language-server', version: VERSION },
     };
@@ -178,7 +204,15 @@ export class LkmLanguageServer {
   /** Finds the kernel profile (settings, the headers' kernel, this machine's, the bundled one) and says which. */
   private useKernelProfile(): void {
     if (this.analyzed === undefined) return;
-    const resolved = targetProfile({ ...this.settings.symbols, ...(this.headers ? { headers: this.headers } : {}) });
+    const named = this.settings.symbols.kallsyms !== undefined || this.settings.symbols.moduleSymvers !== undefined;
+    // Fetching from a target is an explicit choice: it beats what is detected, not what the settings name.
+    const resolved =
+      this.fetched !== undefined && !named
+        ? resolveKernelProfile({
+            remote: { profile: this.fetched.profile, description: fetchedDescription(this.fetched) },
+            autoDetect: false,
+          })
+        : targetProfile({ ...this.settings.symbols, ...(this.headers ? { headers: this.headers } : {}) });
     this.profile = resolved;
     this.analyzed.setProfile(resolved.origin === 'none' ? undefined : resolved.profile);
     this.connection.console.info(`kernel symbols: ${resolved.description}`);
@@ -191,6 +225,7 @@ export class LkmLanguageServer {
       }
     }
     void this.connection.sendNotification(KernelProfileChangedNotification.method);
+    void this.targets.profileChanged().catch((error: unknown) => this.logFailure('profileChanged', error));
   }
 
   private async reloadSettings(pushed?: unknown): Promise<void> {
@@ -288,6 +323,11 @@ export class LkmLanguageServer {
 function workspaceRoots(params: InitializeParams): string[] {
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   return folders.filter((uri) => uri.startsWith('file:')).map(pathOf);
+}
+
+function fetchedDescription(fetched: FetchedSymbols): string {
+  const files = [fetched.kallsyms, ...(fetched.moduleSymvers !== undefined ? [fetched.moduleSymvers] : [])];
+  return `Linux ${fetched.release} fetched from the target (${files.join(', ')})`;
 }
 
 function profileInfo(resolved: ResolvedProfile | undefined): KernelProfileInfo {
