@@ -23,6 +23,9 @@ export class KernelLogChannel implements vscode.Disposable {
   private readonly written = new Set<number>();
   private readonly lines: string[] = [];
   private target: string | undefined;
+  /** While operations run, pushed records wait, so they follow the command line that caused them. */
+  private holds = 0;
+  private held: KernelLogLine[] = [];
   private readonly disposables: vscode.Disposable[] = [this.channel];
 
   constructor(
@@ -30,7 +33,10 @@ export class KernelLogChannel implements vscode.Disposable {
     model: TargetStateModel,
   ) {
     this.disposables.push(
-      server.onNotification(KernelLogAppendedNotification, (records) => this.appendRecords(records)),
+      server.onNotification(KernelLogAppendedNotification, (records) => {
+        if (this.holds > 0) this.held.push(...records);
+        else this.appendRecords(records);
+      }),
       server.onDidStart(() => void this.fetch()),
       model.onDidChange((state) => this.followTarget(state)),
     );
@@ -56,6 +62,20 @@ export class KernelLogChannel implements vscode.Disposable {
   writeOperation(result: OperationResult): void {
     for (const line of operationTranscript(result)) this.write(line.level, line.text);
     this.appendRecords(result.log);
+  }
+
+  /** Holds pushed records back until the returned release (an operation's transcript comes first). */
+  hold(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.holds > 0) return;
+      const records = this.held;
+      this.held = [];
+      this.appendRecords(records);
+    };
   }
 
   /** A new boot or another target numbers its records from the start again. */

@@ -24,13 +24,14 @@ export function channelLevel(level: KernelLogLevel): ChannelLevel {
   }
 }
 
-/** An operation as a shell shows it: `$ insmod …`, its output, then `[exit=N]` when it failed. */
+/** An operation as a shell shows it: `$ insmod …`, its output, `[exit=N]` when it failed, then notes. */
 export function operationTranscript(result: OperationResult): { level: ChannelLevel; text: string }[] {
   const lines: { level: ChannelLevel; text: string }[] = [{ level: 'info', text: `$ ${result.command}` }];
   for (const line of splitOutput(result.stdout)) lines.push({ level: 'info', text: line });
   for (const line of splitOutput(result.stderr)) lines.push({ level: result.ok ? 'warn' : 'error', text: line });
   if (!result.ok) lines.push({ level: 'error', text: `[exit=${result.exitCode}]` });
-  for (const note of result.notes) lines.push({ level: 'info', text: `note: ${note}` });
+  // What the simulator approximated: worth a look when debugging, noise otherwise.
+  for (const note of result.notes) lines.push({ level: 'debug', text: `note: ${note}` });
   return lines;
 }
 

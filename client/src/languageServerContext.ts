@@ -89,9 +89,9 @@ export class LanguageServerContext implements vscode.Disposable, ServerConnectio
     const client = this.client;
     if (client === undefined)
       return Promise.reject(new Error('The Kernel Module Workbench language server is not running'));
-    return params === undefined
-      ? client.sendRequest<R>(request.method, token)
-      : client.sendRequest<R>(request.method, params, token);
+    // A request without parameters still sends a (null) parameter: sent alone, the token would be
+    // taken for the parameters by the server's (params, token) handlers.
+    return client.sendRequest<R>(request.method, params ?? null, token);
   }
 
   onNotification<P>(notification: LkmNotification<P>, listener: (params: P) => void): vscode.Disposable {

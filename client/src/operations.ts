@@ -27,12 +27,17 @@ export class OperationRunner {
     options: RunOptions,
     send: (token: vscode.CancellationToken) => Promise<OperationResult>,
   ): Promise<OperationResult | undefined> {
-    const result = await this.request(options, send);
-    if (result === undefined) return undefined;
-    this.log.writeOperation(result);
-    this.model.update(result.state);
-    if (!result.ok) void this.showFailure(result);
-    return result;
+    const release = this.log.hold();
+    try {
+      const result = await this.request(options, send);
+      if (result === undefined) return undefined;
+      this.log.writeOperation(result);
+      this.model.update(result.state);
+      if (!result.ok) void this.showFailure(result);
+      return result;
+    } finally {
+      release();
+    }
   }
 
   /** A request that is no tool run (select target, fetch symbols): progress and error handling only. */
