@@ -180,6 +180,7 @@ function checkSpec(spec: unknown): TargetSpec {
       ...(port !== undefined ? { port } : {}),
       ...(typeof s['user'] === 'string' ? { user: s['user'] } : {}),
       ...(typeof s['identityFile'] === 'string' ? { identityFile: s['identityFile'] } : {}),
+      ...(typeof s['configFile'] === 'string' ? { configFile: s['configFile'] } : {}),
     };
   }
   throw new Error(`not a target: ${JSON.stringify(spec)} (expected {"kind":"simulated"} or {"kind":"ssh","host":…})`);

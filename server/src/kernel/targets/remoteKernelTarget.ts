@@ -30,6 +30,7 @@ export class RemoteKernelTarget implements KernelTarget {
         ...(spec.port !== undefined ? { port: spec.port } : {}),
         ...(spec.user !== undefined ? { user: spec.user } : {}),
         ...(spec.identityFile !== undefined ? { identityFile: spec.identityFile } : {}),
+        ...(spec.configFile !== undefined ? { configFile: spec.configFile } : {}),
       },
       signal,
     );

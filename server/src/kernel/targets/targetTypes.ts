@@ -13,6 +13,8 @@ export type TargetSpec =
       readonly port?: number;
       readonly user?: string;
       readonly identityFile?: string;
+      /** `ssh -F FILE` instead of ~/.ssh/config. */
+      readonly configFile?: string;
     };
 
 export interface TargetInfo {
