@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { dumpStackHeader } from '../../../server/src/kernel/simulator/dumpStack';
 import { ScriptedEntryPointRunner } from '../../../server/src/kernel/simulator/entryPoints';
 import { ERRNO } from '../../../server/src/kernel/simulator/errno';
 import { moduleFromKo } from '../../../server/src/kernel/simulator/koModule';
@@ -293,14 +294,40 @@ describe('simulator: the loader, check by check in 6.1 order', () => {
     assert.deepEqual(dmesg(machine).slice(2), ['<6>consumer: prov_add(2,3)=5', '<6>params: count=32']);
   });
 
-  it('init returning a positive value: two do_init_module warnings, and the module is live', () => {
+  it('init returning a positive value: two do_init_module warnings, dump_stack, and the module is live', () => {
     const machine = testMachine({ runner: new ScriptedEntryPointRunner({ hello: { init: { returns: 5 } } }) });
-    assert.equal(loadModule(machine.kernel, image('hello'), '').errno, 0);
+    assert.equal(sh(machine, 'insmod /mods/hello.ko').exit, 0);
+    // As golden/extended-init.txt, but for the stale `? …` frames and the user-space registers.
+    const trace = (comm: string, pid: number, taint: string) => [
+      `<4>CPU: 0 PID: ${pid} Comm: ${comm} ${taint} 6.1.0-56-amd64 #1  Debian 6.1.192-2`,
+      '<4>Hardware name: QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.16.2-debian-1.16.2-1 04/01/2014',
+      '<4>Call Trace:',
+      '<4> <TASK>',
+      '<4> dump_stack_lvl+0x44/0x5c',
+      '<4> do_init_module.cold+0x21/0x26',
+      '<4> __do_sys_finit_module+0xac/0x120',
+      '<4> do_syscall_64+0x5d/0xb0',
+      '<4> entry_SYSCALL_64_after_hwframe+0x6e/0xd8',
+      '<4> </TASK>',
+    ];
     assert.deepEqual(dmesg(machine).slice(2), [
       "<4>do_init_module: 'hello'->init suspiciously returned 5, it should follow 0/-E convention",
       '<4>do_init_module: loading module anyway...',
+      ...trace('insmod', 129, 'Tainted: G           OE     '),
     ]);
     assert.equal(machine.kernel.find('hello')?.state, 'live');
+    sh(machine, 'rmmod hello');
+    sh(machine, 'busybox insmod /mods/hello.ko');
+    assert.deepEqual(dmesg(machine).slice(2), trace('busybox', 131, 'Tainted: G           OE     '));
+    // An untainted kernel says so; another release's version string gives its own build words.
+    assert.equal(
+      dumpStackHeader(testMachine().kernel),
+      'CPU: 0 PID: 128 Comm: sh Not tainted 6.1.0-56-amd64 #1  Debian 6.1.192-2',
+    );
+    const other = testMachine({
+      config: { release: '6.6.9', version: 'Linux version 6.6.9 (me@host) (gcc 13) #7 SMP Tue' },
+    });
+    assert.equal(dumpStackHeader(other.kernel), 'CPU: 0 PID: 128 Comm: sh Not tainted 6.6.9 #7');
   });
 
   it('CONFIG_MODULE_SIG_FORCE refuses an unsigned module first: "Loading of unsigned module is rejected", EKEYREJECTED', () => {

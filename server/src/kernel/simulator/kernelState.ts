@@ -89,6 +89,11 @@ export class KernelState {
   pendingInitFrees: number[] = [];
   /** Character and block device numbers registered (the boot drivers', and what module code registered). */
   readonly devices = new DeviceNumbers();
+  /**
+   * The task making the system calls: the tool the shell started last (its comm, TASK_COMM_LEN - 1
+   * characters) and a PID, one more for each (dump_stack prints them).
+   */
+  task = { comm: 'sh', pid: 128 };
   /** Things the simulator could not do exactly (init/exit not simulated, …), once each. */
   readonly notes: string[] = [];
   /** Bumped by every change: for the UI. */
@@ -121,6 +126,11 @@ export class KernelState {
   /** Time passes between commands (a process start, a shell). */
   advance(us: number): void {
     this.clockUs += us;
+  }
+
+  /** A new process runs `comm` (execve: the file name it was started as). */
+  startTask(comm: string): void {
+    this.task = { comm: comm.slice(0, 15), pid: this.task.pid + 1 };
   }
 
   note(text: string): void {

@@ -16,6 +16,7 @@
  */
 import { readModuleImageErrorLevel } from './imageErrors';
 import { ModuleImageError } from '../elf/moduleImage';
+import { dumpStack, INIT_MODULE_FRAMES } from './dumpStack';
 import type { EntryContext, EntryResult } from './entryPoints';
 import { ERRNO } from './errno';
 import { KERN } from './kernelLog';
@@ -232,7 +233,7 @@ export function loadModule(kernel: KernelState, input: LoadInput, args: string):
         `do_init_module: '${module.name}'->init suspiciously returned ${result.returnValue}, it should follow 0/-E convention`,
       );
       kernel.printk(KERN.WARNING, 'do_init_module: loading module anyway...');
-      kernel.note('dump_stack() after a suspicious init return is not simulated (its call trace is not printed)');
+      dumpStack(kernel, INIT_MODULE_FRAMES);
     }
   }
   loaded.state = 'live';

@@ -61,12 +61,19 @@ export function splitWords(line: string): string[] {
   return words;
 }
 
+/**
+ * Runs a module tool as a new process; `comm` is the name it was started as (kmod's tools by their
+ * own names, `busybox insmod …` as busybox). Undefined when the tool is not one of them.
+ */
 export function runTool(
   machine: Machine,
   tools: ToolSet,
   tool: string,
   args: readonly string[],
+  comm: string = tool,
 ): ToolOutput | undefined {
+  if (!(MODULE_TOOLS as readonly string[]).includes(tool)) return undefined;
+  machine.kernel.startTask(comm);
   if (tools === 'busybox') {
     switch (tool) {
       case 'insmod':
@@ -109,7 +116,7 @@ export function runCommand(machine: Machine, tools: ToolSet, line: string): Tool
   const [command, ...args] = words;
   if (command === undefined) return new Output().done(0);
   if (command === 'busybox' && args[0] !== undefined) {
-    return runTool(machine, 'busybox', args[0], args.slice(1)) ?? runCommand(machine, tools, args.join(' '));
+    return runTool(machine, 'busybox', args[0], args.slice(1), 'busybox') ?? runCommand(machine, tools, args.join(' '));
   }
   if (command === 'kmod' && args[0] !== undefined) return runTool(machine, 'kmod', args[0], args.slice(1));
   const tool = runTool(machine, tools, command, args);
