@@ -20,6 +20,15 @@ npm run --silent package
 step "tests: unit, protocol, package"
 npx mocha 'test/unit/**/*.test.ts' 'test/protocol/**/*.test.ts' 'test/package/**/*.test.ts'
 
+# The editor layer (test/e2e/README.md): the packaged .vsix in code-server, driven by Debian's
+# Chromium; code-server, Node 24 and chromium are cached in ~/.cache/lkm-workbench. LKM_E2E=0 leaves it out.
+if [ "${LKM_E2E:-1}" != 0 ]; then
+  step "tests: the editor end to end (test/e2e)"
+  bash scripts/e2e/test.sh
+else
+  step "tests: the editor end to end: left out (LKM_E2E=0)"
+fi
+
 # The real-kernel layer (test/vm/README.md): Debian's Linux 6.1 under qemu, reached over ssh; its
 # preparation is cached in ~/.cache/lkm-workbench. LKM_VM=0 leaves it out.
 if [ "${LKM_VM:-1}" != 0 ]; then
