@@ -79,6 +79,21 @@ describe('depmod: the files kmod 30 writes, byte for byte (test/fixtures/simulat
   });
 });
 
+describe('depmod: kmod`s writes the indexes, busybox`s does not', () => {
+  it('depmod writes modules.dep.bin; busybox depmod only the text files', () => {
+    const machine = new Machine(new KernelState({ profile: testProfile() }));
+    machine.writeFile(`${machine.modulesDir}/extra/chain_a.ko`, {
+      kind: 'bytes',
+      bytes: new Uint8Array(readFileSync(path.join(EXTENDED, 'chain_a.ko'))),
+    });
+    assert.equal(sh(machine, 'busybox depmod').exit, 0);
+    assert.equal(machine.file(`${machine.modulesDir}/modules.dep.bin`), undefined);
+    assert.ok(machine.file(`${machine.modulesDir}/modules.dep`));
+    assert.equal(sh(machine, 'depmod').exit, 0);
+    assert.ok(machine.file(`${machine.modulesDir}/modules.dep.bin`));
+  });
+});
+
 describe('kmod index format (kmodIndex.ts)', () => {
   const u32 = (b: Uint8Array, at: number) => new DataView(b.buffer, b.byteOffset).getUint32(at, false);
 

@@ -36,6 +36,8 @@ export interface DepmodResult {
 export interface DepmodOptions {
   /** -e: warn about symbols no module exports (with -F/-E a real depmod also knows the kernel's; here the profile's). */
   readonly printUnknown?: boolean;
+  /** Whether runDepmod writes the binary indexes (kmod's depmod does; busybox's writes text files only). */
+  readonly indexes?: boolean;
 }
 
 /**
@@ -223,6 +225,7 @@ function devnameLine(owner: string, module: LoadableModule): string | undefined 
 export function runDepmod(machine: Machine, options: DepmodOptions = {}): DepmodResult {
   const result = depmod(machine, machine.kernel, options);
   for (const [name, text] of result.files) machine.writeFile(`${machine.modulesDir}/${name}`, { kind: 'text', text });
+  if (options.indexes === false) return result;
   for (const [name, bytes] of result.indexes)
     machine.writeFile(`${machine.modulesDir}/${name}`, { kind: 'bytes', bytes });
   return result;
