@@ -11,6 +11,7 @@ export async function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'extension-host', mocha);
   await import('./diagnostics.test.js');
   await import('./hover.test.js');
+  await import('./kernel.test.js');
   const failures = await new Promise<number>((resolve) => {
     const runner = mocha.run((count) => resolve(count));
     runner.once('end', () => {
