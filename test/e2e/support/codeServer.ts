@@ -151,6 +151,7 @@ function writeUserSettings(run: RunFolder): void {
         'chat.disableAIFeatures': true,
         'chat.commandCenter.enabled': false,
         'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        'git.openRepositoryInParentFolders': 'never',
         'editor.hover.delay': 300,
         'files.simpleDialog.enable': true,
       },

@@ -55,11 +55,33 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill(`>${title}`);
-    await this.page
-      .locator('.quick-input-list .monaco-list-row', { hasText: title })
-      .first()
-      .waitFor({ state: 'visible', timeout: SLOW });
-    await this.page.keyboard.press('Enter');
+    await this.pickRow(title);
+  }
+
+  /** Types FILTER into the open quick pick and picks the row that holds LABEL once it shows. */
+  async pick(label: string, filter = label): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(filter);
+    await this.pickRow(label);
+  }
+
+  private async pickRow(label: string): Promise<void> {
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    await row.waitFor({ state: 'visible', timeout: SLOW });
+    await row.click();
+  }
+
+  /** The rows of a view of the side bar, by the view's title. */
+  viewRows(viewTitle: string): Locator {
+    return this.page
+      .locator('.pane', { has: this.page.locator('.pane-header', { hasText: viewTitle }) })
+      .locator('.monaco-list-row');
+  }
+
+  /** The text lines of the panel's output view (the channel shown). */
+  outputLines(): Locator {
+    return this.page.locator('.part.panel .output-view .view-lines');
   }
 
   /** The first token of the active editor whose text is exactly TEXT (an identifier, not a comment). */

@@ -84,4 +84,40 @@ describe('the editor (code-server + Chromium, the packaged .vsix)', function () 
       .first()
       .waitFor({ state: 'visible', timeout: SLOW });
   });
+
+  it('the command palette loads hello into the simulated kernel: the Kernel Modules view and the Kernel Log show it', async () => {
+    const { page } = workbench;
+    await workbench.runCommand('Kernel Module: Reset Simulated Kernel');
+    await workbench.runCommand('Kernel Module: Load Module…');
+    // The quick pick lists the workspace's modules (source folders here) once the server has read them.
+    await workbench.pick('hello', 'hello');
+    await workbench.runCommand('Focus on Loaded Modules View');
+    const hello = workbench.viewRows('Loaded Modules').filter({ hasText: 'hello' });
+    await hello.first().waitFor({ state: 'visible', timeout: SLOW });
+    assert.match(await hello.first().innerText(), /hello[\s\S]*\d+ B · used 0 · Live/);
+    await workbench.screenshot('kernel-modules-view-hello');
+    await workbench.runCommand('Kernel Module: Show Kernel Log');
+    await workbench
+      .outputLines()
+      .filter({ hasText: 'hello: Hello, world!' })
+      .waitFor({ state: 'visible', timeout: SLOW });
+    assert.match(await workbench.outputLines().innerText(), /\$\s+insmod\s+\S*hello\.ko/);
+    await workbench.screenshot('kernel-log-hello-loaded');
+    await page.keyboard.press('Escape');
+  });
+
+  it('the command palette unloads hello: it leaves the view, and the Kernel Log has its goodbye', async () => {
+    await workbench.runCommand('Kernel Module: Unload Module…');
+    await workbench.pick('hello', 'hello');
+    await workbench
+      .outputLines()
+      .filter({ hasText: 'hello: Goodbye, world!' })
+      .waitFor({ state: 'visible', timeout: SLOW });
+    await workbench.runCommand('Focus on Loaded Modules View');
+    await workbench
+      .viewRows('Loaded Modules')
+      .filter({ hasText: 'hello' })
+      .waitFor({ state: 'detached', timeout: SLOW });
+    await workbench.screenshot('kernel-modules-view-after-unload');
+  });
 });
