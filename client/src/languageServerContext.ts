@@ -90,8 +90,12 @@ export class LanguageServerContext implements vscode.Disposable, ServerConnectio
     if (client === undefined)
       return Promise.reject(new Error('The Kernel Module Workbench language server is not running'));
     // A request without parameters still sends a (null) parameter: sent alone, the token would be
-    // taken for the parameters by the server's (params, token) handlers.
-    return client.sendRequest<R>(request.method, params ?? null, token);
+    // taken for the parameters by the server's (params, token) handlers. And no trailing undefined
+    // token either: JSON-RPC would send it as a second parameter.
+    const param = params ?? null;
+    return token === undefined
+      ? client.sendRequest<R>(request.method, param)
+      : client.sendRequest<R>(request.method, param, token);
   }
 
   onNotification<P>(notification: LkmNotification<P>, listener: (params: P) => void): vscode.Disposable {

@@ -20,20 +20,43 @@ export async function pickModuleCandidate(
   title: string,
   accept: (candidate: ModuleCandidate) => boolean = () => true,
 ): Promise<ModuleCandidate | undefined> {
-  let candidates: ModuleCandidate[];
+  type Item = vscode.QuickPickItem & { readonly candidate: ModuleCandidate };
+  // Shown at once, busy: the first listing analyses every module of the workspace, which takes a while.
+  const pick = vscode.window.createQuickPick<Item>();
+  pick.title = title;
+  pick.placeholder = "Reading the workspace's modules…";
+  pick.busy = true;
+  pick.matchOnDescription = true;
+  pick.matchOnDetail = true;
+  const chosen = new Promise<ModuleCandidate | undefined>((resolve) => {
+    pick.onDidAccept(() => resolve(pick.selectedItems[0]?.candidate));
+    pick.onDidHide(() => resolve(undefined));
+  });
+  pick.show();
   try {
-    candidates = (await server.request(ModuleCandidatesRequest, undefined)).filter(accept);
+    const candidates = (await server.request(ModuleCandidatesRequest, undefined)).filter(accept);
+    if (candidates.length === 0) {
+      pick.hide();
+      void vscode.window.showInformationMessage(
+        'The workspace has no kernel module to choose: no built .ko, and no folder with a Kbuild or a Makefile with obj-m.',
+      );
+      return undefined;
+    }
+    pick.items = candidates.map((candidate) => ({ ...candidateItem(candidate), candidate }));
+    pick.placeholder = 'A built .ko, or a source folder (loaded as the .ko kbuild would make)';
+    pick.busy = false;
+    return await chosen;
   } catch (error) {
+    pick.hide();
     void vscode.window.showErrorMessage(`Cannot list the workspace's modules: ${errorMessage(error)}`);
     return undefined;
+  } finally {
+    pick.dispose();
   }
-  if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(
-      'The workspace has no kernel module to choose: no built .ko, and no folder with a Kbuild or a Makefile with obj-m.',
-    );
-    return undefined;
-  }
-  const items = candidates.map((candidate) => ({
+}
+
+function candidateItem(candidate: ModuleCandidate): vscode.QuickPickItem {
+  return {
     label: candidate.name,
     description: `${candidate.kind === 'ko' ? '$(file-binary) .ko' : '$(folder) source'} · ${shortPath(candidate.path)}`,
     detail: [
@@ -44,10 +67,7 @@ export async function pickModuleCandidate(
     ]
       .filter((part) => part !== undefined)
       .join(' · '),
-    candidate,
-  }));
-  const choice = await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true });
-  return choice?.candidate;
+  };
 }
 
 /** Chooses one of the modules loaded into the target. */
