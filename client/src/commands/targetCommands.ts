@@ -137,10 +137,10 @@ async function pickTarget(): Promise<TargetSpec | undefined> {
       detail: 'Safe: nothing runs on a real machine',
       spec: { kind: 'simulated' },
     },
-    { label: '~/.ssh/config', kind: vscode.QuickPickItemKind.Separator },
+    { label: 'SSH', kind: vscode.QuickPickItemKind.Separator },
     ...hosts.map((host): TargetItem => ({
       label: `$(remote) ${host}`,
-      description: 'ssh',
+      description: '~/.ssh/config',
       spec: { kind: 'ssh', host },
     })),
     { label: '$(edit) Enter an SSH host…', description: 'user@host:port', typeIn: true },
