@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { ExecuteCommandRequest } from 'vscode-languageserver-protocol';
+import { CancellationToken, ExecuteCommandRequest } from 'vscode-languageserver-protocol';
 import {
   CheckParametersRequest,
   KernelLogAppendedNotification,
@@ -144,6 +144,11 @@ describe('the simulated kernel over JSON-RPC (built dist/server.js)', function (
       client.connection.sendRequest(ExecuteCommandRequest.type, { command: 'lkm-server.nosuch', arguments: [] }),
       /unknown command lkm-server.nosuch/,
     );
+  });
+
+  it('a request sent with only a cancellation token (no parameters) is answered', async () => {
+    const state = await client.connection.sendRequest<TargetState>(TargetStateRequest.method, CancellationToken.None);
+    assert.equal(state.target.kind, 'simulated');
   });
 
   it('bad requests get errors that say why, and the server goes on', async () => {

@@ -117,9 +117,11 @@ export class TargetRequests {
       }
     };
     this.handlers.set(request.method, handler);
-    this.connection.onRequest(request.method, (params: P, token: CancellationToken) =>
-      handler(params, signalOf(token)),
-    );
+    // A request sent without parameters reaches the handler as (token) alone, not (undefined, token).
+    this.connection.onRequest(request.method, (...args: unknown[]) => {
+      const token = args.at(-1) as CancellationToken | undefined;
+      return handler((args.length > 1 ? args[0] : undefined) as P, signalOf(token));
+    });
   }
 
   private current(): Promise<TargetSession> {
@@ -160,10 +162,10 @@ function defaultStorage(roots: readonly string[]): string {
   return path.join(cache, 'lkm-workbench', 'state', key);
 }
 
-function signalOf(token: CancellationToken): AbortSignal {
+function signalOf(token: CancellationToken | undefined): AbortSignal {
   const controller = new AbortController();
-  if (token.isCancellationRequested) controller.abort();
-  else token.onCancellationRequested(() => controller.abort());
+  if (token?.isCancellationRequested === true) controller.abort();
+  else token?.onCancellationRequested(() => controller.abort());
   return controller.signal;
 }
 
