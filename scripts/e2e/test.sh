@@ -13,9 +13,16 @@ cd "$(dirname "$0")/../.."
 
 t0=$(date +%s)
 results=test-results/e2e
+# Every run folder of the step (code-server's user data and extensions, XDG dirs, the samples copy,
+# Chromium's profile) is made under this TMPDIR, and goes with it at the end, whatever happens.
+e2e_tmp=$(mktemp -d "${TMPDIR:-/tmp}/lkm-test-e2e.XXXXXX")
 runner=
 cleanup() {
-  if [ -n "$runner" ] && kill -0 "$runner" 2>/dev/null; then kill -TERM "$runner" 2>/dev/null || true; fi
+  if [ -n "$runner" ] && kill -0 "$runner" 2>/dev/null; then
+    kill -TERM "$runner" 2>/dev/null || true
+    sleep 2
+  fi
+  rm -rf "$e2e_tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -29,8 +36,6 @@ in_background() {
 
 in_background timeout -k 10 1800 bash scripts/e2e/setup.sh
 [ -f lkm-workbench.vsix ] || npm run --silent package
-# The run folders of an earlier run (user data, extensions, logs) go; screenshots are rewritten.
-rm -rf "$results"/extension-host-* "$results"/ui-run-*
 mkdir -p "$results"
 t1=$(date +%s)
 echo "e2e/test.sh: prepared in $((t1 - t0)) s"
@@ -54,14 +59,14 @@ check_summary() { # NAME LOG
 
 limit=${LKM_E2E_TIMEOUT:-1200}
 host_log="$results/extension-host.log"
-host_suite() { timeout -k 30 "$limit" npx tsx test/e2e/extensionHost/runTests.ts 2>&1 | tee "$host_log"; }
+host_suite() { TMPDIR=$e2e_tmp timeout -k 30 "$limit" npx tsx test/e2e/extensionHost/runTests.ts 2>&1 | tee "$host_log"; }
 in_background host_suite
 check_summary extension-host "$host_log"
 t2=$(date +%s)
 echo "e2e/test.sh: extension-host suite in $((t2 - t1)) s"
 
 ui_log="$results/ui.log"
-ui_suite() { timeout -k 30 "$limit" npx mocha --timeout 300000 'test/e2e/ui/**/*.test.ts' 2>&1 | tee "$ui_log"; }
+ui_suite() { TMPDIR=$e2e_tmp timeout -k 30 "$limit" npx mocha --timeout 300000 'test/e2e/ui/**/*.test.ts' 2>&1 | tee "$ui_log"; }
 in_background ui_suite
 check_summary UI "$ui_log"
 t3=$(date +%s)

@@ -4,7 +4,7 @@
 // extension host runs the tests as in desktop VS Code; what they print arrives through the smoke-test
 // driver's window.codeAutomationLog, and their result through window.codeAutomationExit, which this
 // program turns into its own stdout and exit code.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { openBrowser, type EditorPage } from '../support/browser';
@@ -76,7 +76,7 @@ async function main(): Promise<number> {
   }
   const timeoutSeconds = Number(process.env.LKM_E2E_RUN_TIMEOUT ?? 900);
   mkdirSync(RESULTS, { recursive: true });
-  const run = new RunFolder(mkdtempSync(path.join(RESULTS, 'extension-host-run-')), {
+  const run = RunFolder.temporary('editor', {
     ...(args.userData !== undefined ? { userData: args.userData } : {}),
     ...(args.extensions !== undefined ? { extensions: args.extensions } : {}),
   });
@@ -86,6 +86,7 @@ async function main(): Promise<number> {
   const stopAll = async (): Promise<void> => {
     await editor?.close();
     await server?.stop();
+    run.remove();
   };
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
   process.once('SIGTERM', () => void stopAll().then(() => process.exit(143)));

@@ -1,8 +1,9 @@
 // The real editor of the end-to-end layer: code-server (VS Code in the browser) from the cache that
 // scripts/e2e/setup.sh fills, started on 127.0.0.1 with everything it writes inside one run folder.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 export const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -34,8 +35,16 @@ export function e2eTools(): E2eTools {
   return { node24: value('node24'), codeServer: value('code_server'), chromium: value('chromium') };
 }
 
-/** The folders one run writes to: user data, extensions, XDG dirs and TMPDIR. */
+/**
+ * The folders one run writes to: user data, extensions, XDG dirs and TMPDIR. Test runs make theirs
+ * in the system's temporary folder (`RunFolder.temporary`), outside the clone, so that the
+ * installed extension's bundles are never linted or formatted as the project's files.
+ */
 export class RunFolder {
+  static temporary(kind: string, dirs: { userData?: string; extensions?: string } = {}): RunFolder {
+    return new RunFolder(mkdtempSync(path.join(tmpdir(), `lkm-e2e-${kind}-`)), dirs);
+  }
+
   readonly userData: string;
   readonly extensions: string;
   readonly env: NodeJS.ProcessEnv;
@@ -56,6 +65,15 @@ export class RunFolder {
     };
     for (const dir of [this.userData, this.extensions, ...Object.values(xdg)]) mkdirSync(dir, { recursive: true });
     this.env = { ...process.env, ...xdg, HOME: process.env.HOME ?? root };
+  }
+
+  /** Removes the folder, unless LKM_E2E_KEEP=1 asks to keep it for a look. */
+  remove(): void {
+    if (process.env.LKM_E2E_KEEP === '1') {
+      console.log(`e2e: kept ${this.root}`);
+      return;
+    }
+    rmSync(this.root, { recursive: true, force: true });
   }
 }
 

@@ -49,13 +49,29 @@ export class Workbench {
     await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: SLOW });
   }
 
-  /** Runs a command by its title through the command palette (F1). */
+  /**
+   * Runs a command by its title through the command palette (F1). A palette that opened while an
+   * earlier quick pick was still closing can lose the keys: then it is closed and opened again.
+   */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    await this.pickRow(title);
+    const widget = this.page.locator('.quick-input-widget');
+    const input = widget.locator('input');
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    const deadline = Date.now() + SLOW;
+    for (;;) {
+      await widget.waitFor({ state: 'hidden', timeout: SLOW }).catch(() => this.page.keyboard.press('Escape'));
+      await this.page.keyboard.press('F1');
+      try {
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.fill(`>${title}`);
+        await row.waitFor({ state: 'visible', timeout: 15_000 });
+        await row.click();
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await this.page.keyboard.press('Escape');
+      }
+    }
   }
 
   /** Types FILTER into the open quick pick and picks the row that holds LABEL once it shows. */
@@ -63,13 +79,10 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill(filter);
-    await this.pickRow(label);
-  }
-
-  private async pickRow(label: string): Promise<void> {
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
     await row.waitFor({ state: 'visible', timeout: SLOW });
     await row.click();
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: SLOW });
   }
 
   /** The rows of a view of the side bar, by the view's title. */

@@ -2,7 +2,7 @@
 // lkm-workbench.vsix installed by --install-extension, samples/ opened in Debian's Chromium,
 // driven by keyboard and mouse. Each step leaves a screenshot in test-results/e2e/ui/.
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { openBrowser, type EditorPage } from '../support/browser';
 import {
@@ -22,13 +22,14 @@ describe('the editor (code-server + Chromium, the packaged .vsix)', function () 
   let server: CodeServer | undefined;
   let editor: EditorPage | undefined;
   let workbench: Workbench;
+  let run: RunFolder | undefined;
 
   before(async function () {
     const started = Date.now();
     const tools = e2eTools();
     mkdirSync(RESULTS, { recursive: true });
     rmSync(path.join(RESULTS, 'ui'), { recursive: true, force: true });
-    const run = new RunFolder(mkdtempSync(path.join(RESULTS, 'ui-run-')));
+    run = RunFolder.temporary('ui');
     installVsix(tools, run);
     server = await startCodeServer(tools, run);
     editor = await openBrowser(tools, run);
@@ -42,6 +43,7 @@ describe('the editor (code-server + Chromium, the packaged .vsix)', function () 
   after(async () => {
     await editor?.close();
     await server?.stop();
+    run?.remove();
   });
 
   afterEach(async function () {
@@ -107,6 +109,7 @@ describe('the editor (code-server + Chromium, the packaged .vsix)', function () 
   });
 
   it('the command palette unloads hello: it leaves the view, and the Kernel Log has its goodbye', async () => {
+    await workbench.runCommand('Kernel Module: Show Kernel Log');
     await workbench.runCommand('Kernel Module: Unload Module…');
     await workbench.pick('hello', 'hello');
     await workbench
