@@ -255,7 +255,9 @@ async function analyseModules(
         module: m.kbuild.objectName,
         sources: m.kbuild.sources,
         ...(m.kbuild.includeDirs !== undefined ? { includeDirs: m.kbuild.includeDirs } : {}),
-        ...(m.membersWithoutC.length > 0 ? { unreadMembers: true } : {}),
+        ...(m.membersWithoutC.length > 0
+          ? { unreadMembers: true, unreadMemberFiles: memberFiles(m.kbuild.kbuildPath, m.membersWithoutC) }
+          : {}),
         edits: [],
         wantCandidates: true,
         crossCheck: crossChecked.has(index),
@@ -297,7 +299,12 @@ async function runSeeded(
         module: plan.record.objectName,
         sources: plan.record.sources,
         ...(plan.record.includeDirs !== undefined ? { includeDirs: plan.record.includeDirs } : {}),
-        ...(plan.record.membersWithoutC.length > 0 ? { unreadMembers: true } : {}),
+        ...(plan.record.membersWithoutC.length > 0
+          ? {
+              unreadMembers: true,
+              unreadMemberFiles: memberFiles(plan.record.kbuildPath, plan.record.membersWithoutC),
+            }
+          : {}),
         edits: plan.edits,
         wantCandidates: false,
         crossCheck: false,
@@ -359,4 +366,9 @@ async function symbolSnapshots(
   if (!(await exists(moduleSymvers))) return undefined;
   const systemMap = path.join(image, 'boot', `System.map-${release}`);
   return { moduleSymvers, ...((await exists(systemMap)) ? { systemMap } : {}), release };
+}
+
+/** Kbuild members (objects relative to the Kbuild file) as paths, as ModuleWorkspace.analyze names them. */
+function memberFiles(kbuildPath: string, objects: readonly string[]): string[] {
+  return objects.map((object) => path.join(path.dirname(kbuildPath), ...object.split('/')));
 }

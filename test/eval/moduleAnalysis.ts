@@ -81,6 +81,7 @@ export async function analyzeModule(
       declaredByKbuild: true,
       ...(task.includeDirs !== undefined ? { includeDirs: task.includeDirs } : {}),
       ...(task.unreadMembers === true ? { unreadMembers: true } : {}),
+      ...(task.unreadMemberFiles !== undefined ? { unreadMemberFiles: task.unreadMemberFiles } : {}),
     });
     visibility = analysis.headerVisibility;
     module = analysis.module;
@@ -94,7 +95,7 @@ export async function analyzeModule(
   let candidates: AnalyzeReply['candidates'];
   if (module !== undefined && task.wantCandidates) {
     try {
-      candidates = findSeedCandidates(module, diagnostics, context.resourcePairs);
+      candidates = findSeedCandidates(module, diagnostics, context.resourcePairs, headers?.config);
     } catch (error) {
       failures.push(failure(error, 'seed candidates'));
     }

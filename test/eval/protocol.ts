@@ -19,6 +19,8 @@ export interface AnalyzeTask {
   readonly includeDirs?: readonly string[];
   /** Some Kbuild members are not C files (assembly, generated): they may define what the C uses. */
   readonly unreadMembers?: boolean;
+  /** Those members' objects (`dir/foo.o`), as ModuleWorkspace.analyze finds them: their `.S` is read. */
+  readonly unreadMemberFiles?: readonly string[];
   /** Edits applied in memory before parsing (seeded defects); none for the baseline. */
   readonly edits: readonly SourceEdit[];
   /** Whether to list where defects could be seeded (baseline runs only). */

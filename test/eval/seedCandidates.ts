@@ -6,6 +6,8 @@ import type { ModuleDiagnostic } from '../../server/src/kernel/checks/moduleDiag
 import { entryFunctions, reachableCalls } from '../../server/src/kernel/checks/moduleFlow';
 import type { ResourcePairs } from '../../server/src/kernel/checks/resourcePairs';
 import type { CallEvent } from '../../server/src/kernel/model/functionFacts';
+import type { KernelConfig } from '../../server/src/kernel/kbuild/kernelConfig';
+import { compiledOffsets, directiveBranches } from '../../server/src/kernel/model/directiveBranches';
 import type { KernelModule, LocatedInvocation } from '../../server/src/kernel/model/kernelModule';
 import type { ExternalCallCandidate, ResourceCandidate, SeedCandidates, SourceEdit } from './protocol';
 
@@ -13,6 +15,7 @@ export function findSeedCandidates(
   module: KernelModule,
   baseline: readonly ModuleDiagnostic[],
   pairs: ResourcePairs,
+  config?: KernelConfig,
 ): SeedCandidates {
   const reported = (code: string): boolean => baseline.some((d) => d.diagnostic.code === code);
   const license =
@@ -28,7 +31,7 @@ export function findSeedCandidates(
     ...(license !== undefined ? { license } : {}),
     ...(exit !== undefined ? { exit } : {}),
     resource: resourceCandidates(module, pairs),
-    externalCalls: externalCalls(module),
+    externalCalls: externalCalls(module, config),
   };
 }
 
@@ -76,15 +79,20 @@ function isStatement(text: string, call: CallEvent): boolean {
   return /[;{}):]/.test(text[before] ?? ';') || /\belse$/.test(text.slice(Math.max(0, before - 4), before + 1));
 }
 
-/** Direct calls in init to names the module itself does not define: the kernel's or another module's. */
-function externalCalls(module: KernelModule): ExternalCallCandidate[] {
+/**
+ * Direct calls in init to names the module itself does not define: the kernel's or another module's.
+ * Only calls the .config compiles: one under `#ifndef MODULE` is no call of the module at all.
+ */
+function externalCalls(module: KernelModule, config: KernelConfig | undefined): ExternalCallCandidate[] {
   const { init } = entryFunctions(module);
   if (init === undefined) return [];
+  const compiled = compiledOffsets(directiveBranches(init.source.text), config);
   const candidates: ExternalCallCandidate[] = [];
   for (const event of init.definition.events) {
     if (event.kind !== 'call' || module.definedNames.has(event.name) || module.macroDefinedNames.has(event.name)) {
       continue;
     }
+    if (compiled(event.nameStart) === false) continue;
     if (event.name.length < 5 || candidates.some((c) => c.callee === event.name)) continue;
     candidates.push({
       callee: event.name,

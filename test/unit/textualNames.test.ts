@@ -1,12 +1,16 @@
 import { strict as assert } from 'node:assert';
 import {
+  expandedName,
   macroArgumentRoles,
+  macroNamedFunctions,
+  type MacroShape,
   pastingPatterns,
   textualEnumerators,
   textualFunctionDefinitions,
   textualIncludes,
   textualMacroDefinitions,
   textualTypedefNames,
+  UNKNOWN_TEXT,
 } from '../../server/src/kernel/model/textualNames';
 
 describe('names read from the text where the tree loses them', () => {
@@ -33,7 +37,8 @@ describe('names read from the text where the tree loses them', () => {
       textualFunctionDefinitions(text).map((d) => [d.name, d.inline]),
       [
         ['ipv6_addr_v4mapped', true],
-        ['demo_probe', false],
+        // `static` on the line before the name counts (a header's `static inline void __releases(x)`).
+        ['demo_probe', true],
       ],
     );
   });
@@ -105,5 +110,31 @@ describe('names read from the text where the tree loses them', () => {
       ],
     );
     assert.deepEqual(pastingPatterns({ parameters: ['x'], value: 'a##x' }), []);
+  });
+
+  it('expands a macro-made name as cpp does: pasted arguments as written, unknown object-like macros as unknown text', () => {
+    const text = [
+      '#define __TP(pfx, type, sfx) pfx ## type ## sfx',
+      '#define _TP(pfx, type, sfx) __TP(pfx, type, sfx)',
+      '#define TP(pfx) _TP(pfx, TYPE_SUFFIX,)',
+      '#define FN(name) TP(btree_ ## name)',
+      '#define PLAIN(name) name ## _ops',
+    ].join('\n');
+    const macros = new Map<string, MacroShape[]>();
+    for (const { name, shape } of textualMacroDefinitions(text)) macros.set(name, [shape]);
+    const of = (name: string) => macros.get(name);
+    assert.equal(expandedName('FN(init)', of), `btree_init${UNKNOWN_TEXT}`);
+    assert.equal(expandedName('PLAIN(demo)', of), 'demo_ops');
+    assert.equal(expandedName('FN(a + b)', of), undefined);
+    const header = [
+      text,
+      'static inline int FN(lookup)(struct head *head)',
+      '{',
+      '\treturn 0;',
+      '}',
+      'int FN(prototype)(struct head *head);',
+      'static inline void *PLAIN(demo)(void) { return 0; }',
+    ].join('\n');
+    assert.deepEqual(macroNamedFunctions(header, of), [`btree_lookup${UNKNOWN_TEXT}`, 'demo_ops']);
   });
 });

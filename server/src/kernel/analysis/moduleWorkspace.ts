@@ -1,3 +1,4 @@
+import { assemblyWords, unreadMembers } from './assemblyMembers';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { checkModule, NO_HEADERS_CONTEXT, type CheckContext } from '../checks/moduleChecks';
@@ -146,7 +147,13 @@ export class ModuleWorkspace {
     await this.addIncludedSources(sources);
     const name = kbuild?.objectName ?? path.basename(filePath).replace(/\.[ch]$/, '');
     return this.analyzeSources(name, sortedLike(sources, files), {
-      ...(kbuild ? { kbuild, unreadMembers: kbuild.members.length > kbuild.sources.length } : {}),
+      ...(kbuild
+        ? {
+            kbuild,
+            unreadMembers: kbuild.members.length > kbuild.sources.length,
+            unreadMemberFiles: unreadMembers(kbuild),
+          }
+        : {}),
     });
   }
 
@@ -162,6 +169,8 @@ export class ModuleWorkspace {
       readonly kbuild?: LocatedModule;
       readonly declaredByKbuild?: boolean;
       readonly unreadMembers?: boolean;
+      /** The unread members' objects (`dir/foo.o`): their assembly (`foo.S`) is read for the names it holds. */
+      readonly unreadMemberFiles?: readonly string[];
       /** The module's -I directories, when no LocatedModule carries them. */
       readonly includeDirs?: readonly string[];
     } = {},
@@ -177,7 +186,8 @@ export class ModuleWorkspace {
         ? {
             headerNames: {
               kindOf: (name: string) => visibility.kindOf(name),
-              mayBePasted: (name: string, isCall: boolean) => visibility.mayBePasted(name, isCall),
+              mayBePasted: (name: string, isCall: boolean, moduleArguments?: ReadonlySet<string>) =>
+                visibility.mayBePasted(name, isCall, moduleArguments),
               complete: visibility.unresolved.length === 0,
               macros: (name: string) => visibility.macros(name),
             },
@@ -188,8 +198,17 @@ export class ModuleWorkspace {
     const built = buildModule(name, ordered, context.macroCatalog, context.config);
     // Kbuild says it is a module (obj-m): so it is, even with no module macro at all (a library of exports).
     const kbuildDeclared = origin.kbuild !== undefined || origin.declaredByKbuild === true;
+    const memberWords =
+      origin.unreadMembers === true && origin.unreadMemberFiles !== undefined
+        ? await assemblyWords(origin.unreadMemberFiles, readFromDisk)
+        : undefined;
     const module = kbuildDeclared
-      ? { ...built, isModule: true, ...(origin.unreadMembers === true ? { hasUnreadMembers: true } : {}) }
+      ? {
+          ...built,
+          isModule: true,
+          ...(origin.unreadMembers === true ? { hasUnreadMembers: true } : {}),
+          ...(memberWords !== undefined ? { unreadMemberWords: memberWords } : {}),
+        }
       : built;
     const limitations =
       this.headers === undefined

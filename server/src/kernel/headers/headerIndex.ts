@@ -4,7 +4,9 @@ import type { Node } from 'web-tree-sitter';
 import { readFileScope } from '../model/fileScope';
 import { compiledOffsets, directiveBranches } from '../model/directiveBranches';
 import {
+  macroNamedFunctions,
   pastingPatterns,
+  UNKNOWN_TEXT,
   textualEnumerators,
   textualFunctionDefinitions,
   textualIncludes,
@@ -17,6 +19,7 @@ import type { CParser } from '../parsing/cParser';
 import { ParsedSource } from '../parsing/parsedSource';
 import { parseKernelConfig, type KernelConfig } from '../kbuild/kernelConfig';
 import type { KernelHeaders } from './kernelHeaders';
+import { readArgumentList } from '../text/cLexing';
 
 /** How a header makes a name visible; one name can be several (a macro under one config, a prototype under another). */
 export const NameKind = {
@@ -30,7 +33,20 @@ export const NameKind = {
   variable: 16,
   /** A typedef name (`u8`, `dma_addr_t`): in `sizeof(u8)` or a cast it reads like an identifier. */
   type: 32,
+  /**
+   * An argument of a file-scope macro invocation (`BITMASK(name, …)`), which may define it. Taken
+   * as a variable, unless a prototype declares the name: `DEFINE_FREE(kfree, …)` defines
+   * `__free_kfree`, and kfree stays the kernel's.
+   */
+  macroArgument: 64,
 } as const;
+
+/** The kinds a name has for the analysis: a macro argument counts as a variable only when no prototype declares it. */
+function effectiveKind(bits: number): number {
+  if ((bits & NameKind.macroArgument) === 0) return bits;
+  const rest = bits & ~NameKind.macroArgument;
+  return (rest & NameKind.declared) !== 0 ? rest : rest | NameKind.variable;
+}
 
 /** What one header makes visible, kept small: names, function-like macro bodies and includes. */
 export interface HeaderSummary {
@@ -44,6 +60,14 @@ export interface HeaderSummary {
    */
   readonly pastedPatterns: ReadonlySet<string>;
   readonly anyPastedPatterns: ReadonlySet<string>;
+  /**
+   * The names handed whole to macro invocations at column 0 (`TRACE_EVENT(kfree, …)`,
+   * `DEFINE_EVENT(cls, name, …)`): what this header's invocations may paste into names.
+   */
+  readonly invocationArguments: ReadonlySet<string>;
+  /** `#include NAME` lines (NAME an object-like macro), and `#define NAME <x.h>` lines. */
+  readonly computedIncludes: readonly string[];
+  readonly includeMacros: ReadonlyMap<string, IncludeDirective>;
   /** Function-like macros, for deriving wrappers such as module_platform_driver. */
   readonly macros: ReadonlyMap<string, readonly MacroBody[]>;
   readonly includes: readonly IncludeDirective[];
@@ -72,7 +96,7 @@ export interface HeaderVisibility {
    * A called name counts only stems of macros that define functions; others, any macro's
    * (`IB_OPCODE_##transport##_##op` makes enumerators).
    */
-  mayBePasted(name: string, isCall?: boolean): boolean;
+  mayBePasted(name: string, isCall?: boolean, moduleArguments?: ReadonlySet<string>): boolean;
   macros(name: string): readonly MacroBody[];
 }
 
@@ -139,31 +163,70 @@ export class HeaderIndex {
     const visited = new Set<string>();
     const unresolved = new Set<string>();
     const queue: string[] = [...this.headers.forcedIncludes];
+    // A .c file another source #includes is read like a header (often in a branch the .config
+    // leaves out, as ehci-hcd.c's ehci-ps3.c): its own misses are not counted.
+    const includedSources = new Set(
+      sources.flatMap((source) =>
+        withTextualIncludes(source.facts.includes, source.text)
+          .filter((include) => include.path.endsWith('.c'))
+          .map((include) => path.resolve(path.dirname(source.path), include.path)),
+      ),
+    );
     for (const source of sources) {
+      // An include in a branch the .config leaves out (`#ifdef CONFIG_PPC_PS3` … <asm/ps3.h>) is not read.
+      const compiled = compiledOffsets(directiveBranches(source.text), this.config);
       for (const include of withTextualIncludes(source.facts.includes, source.text)) {
-        if (include.path.endsWith('.c')) continue;
+        if (include.path.endsWith('.c') || compiled(include.start) === false) continue;
         const file = this.resolve(include, path.dirname(source.path)) ?? resolveExtra(include);
         if (file !== undefined) queue.push(file);
-        else unresolved.add(include.path);
+        else if (!includedSources.has(path.resolve(source.path))) unresolved.add(include.path);
       }
     }
-    while (queue.length > 0) {
-      const file = queue.pop()!;
-      if (visited.has(file)) continue;
-      visited.add(file);
-      const cached = this.load(file);
-      if (cached === undefined) continue;
-      cached.resolved ??= this.resolveAll(cached.summary.includes, path.dirname(file));
-      for (const next of cached.resolved.files) if (!visited.has(next)) queue.push(next);
-      // A driver's own header including another it finds through the Makefile's -I ("af9013.h").
-      for (const missing of cached.resolved.missing) {
-        const found = resolveExtra(missing);
-        if (found !== undefined) {
-          if (!visited.has(found)) queue.push(found);
-        } else if (!missing.system && !this.isKernelHeader(path.dirname(file)) && !missing.path.endsWith('.c')) {
-          unresolved.add(missing.path);
+    // `#include NAME` with `#define NAME <linux/drbd_genl.h>` somewhere: followed once NAME is known.
+    const includeMacros = new Map<string, IncludeDirective>();
+    for (const source of sources)
+      for (const [name, include] of includeMacrosOf(source.text)) includeMacros.set(name, include);
+    const computed: { name: string; fromDir: string }[] = [];
+    let unknownComputed = false;
+    for (;;) {
+      while (queue.length > 0) {
+        const file = queue.pop()!;
+        if (visited.has(file)) continue;
+        visited.add(file);
+        const cached = this.load(file);
+        if (cached === undefined) continue;
+        cached.resolved ??= this.resolveAll(cached.summary.includes, path.dirname(file));
+        for (const next of cached.resolved.files) if (!visited.has(next)) queue.push(next);
+        // A driver's own header including another it finds through the Makefile's -I ("af9013.h").
+        for (const missing of cached.resolved.missing) {
+          const found = resolveExtra(missing);
+          if (found !== undefined) {
+            if (!visited.has(found)) queue.push(found);
+          } else if (!missing.system && !this.isKernelHeader(path.dirname(file)) && !missing.path.endsWith('.c')) {
+            unresolved.add(missing.path);
+          }
         }
       }
+      for (const file of visited) {
+        const summary = this.load(file)?.summary;
+        if (summary === undefined) continue;
+        for (const [name, include] of summary.includeMacros) includeMacros.set(name, include);
+      }
+      for (const file of visited) {
+        for (const name of this.load(file)?.summary.computedIncludes ?? [])
+          computed.push({ name, fromDir: path.dirname(file) });
+      }
+      for (const source of sources) {
+        for (const name of computedIncludesOf(source.text)) computed.push({ name, fromDir: path.dirname(source.path) });
+      }
+      unknownComputed = false;
+      for (const { name, fromDir } of computed.splice(0)) {
+        const include = includeMacros.get(name);
+        const file = include === undefined ? undefined : (this.resolve(include, fromDir) ?? resolveExtra(include));
+        if (file === undefined) unknownComputed = true;
+        else if (!visited.has(file)) queue.push(file);
+      }
+      if (queue.length === 0) break;
     }
     const files = [...visited];
     const summaries = files.map((file) => this.load(file)?.summary);
@@ -179,11 +242,20 @@ export class HeaderIndex {
     let allMacros: Map<string, MacroBody[]> | undefined;
     const forCalls = stemMatcher(definitionPatterns);
     const forOthers = stemMatcher(anyPatterns);
+    let headerArguments: Set<string> | undefined;
+    const argumentsOfHeaders = (): ReadonlySet<string> => {
+      if (headerArguments === undefined) {
+        headerArguments = new Set();
+        for (const summary of summaries)
+          for (const word of summary?.invocationArguments ?? []) headerArguments.add(word);
+      }
+      return headerArguments;
+    };
     return {
       headers: files,
       unresolved: [...unresolved],
       has: (name) => names.has(name),
-      kindOf: (name) => names.get(name) ?? 0,
+      kindOf: (name) => effectiveKind(names.get(name) ?? 0),
       declarationOf: (name) => {
         for (let i = 0; i < files.length; i++) {
           const offset = summaries[i]?.positions.get(name);
@@ -192,7 +264,17 @@ export class HeaderIndex {
         return undefined;
       },
       // A call counts only patterns of macros that define functions (any macro pastes `dev_##x`).
-      mayBePasted: (name, isCall = true) => (isCall ? forCalls(name) : forCalls(name) || forOthers(name)),
+      mayBePasted: (name, isCall = true, moduleArguments) => {
+        // With the module's macro arguments, a pattern excuses only a name whose pasted part some
+        // invocation hands over (`trace_##name` makes trace_kfree from TRACE_EVENT(kfree, …), not
+        // any trace_… name), in whole or as the start or end of it.
+        // A header included by a name this index cannot resolve may hold the invocations.
+        const producible =
+          moduleArguments === undefined || unknownComputed
+            ? undefined
+            : (stem: string): boolean => canProduce(stem, argumentsOfHeaders()) || canProduce(stem, moduleArguments);
+        return isCall ? forCalls(name, producible) : forCalls(name, producible) || forOthers(name, producible);
+      },
       macros: (name) => {
         // Built on first use: one map over every visible header, instead of a walk per name.
         if (allMacros === undefined) {
@@ -215,7 +297,7 @@ export class HeaderIndex {
   findDeclaration(name: string): { readonly file: string; readonly offset: number } | undefined {
     for (const [file, cached] of this.cache) {
       const offset = cached?.summary.positions.get(name);
-      if (offset !== undefined && ((cached!.summary.names.get(name) ?? 0) & ~NameKind.macro) !== 0)
+      if (offset !== undefined && (effectiveKind(cached!.summary.names.get(name) ?? 0) & ~NameKind.macro) !== 0)
         return { file, offset };
     }
     return undefined;
@@ -316,11 +398,10 @@ export class HeaderIndex {
           if (named) add(text.slice(named.startIndex, named.endIndex), NameKind.type, named.startIndex);
         }
       }
-      // #defines the tree lost (continued lines full of comments, …): macros all the same.
-      const parsedDefines = new Set(defines.map((d) => d.name));
+      // #defines the tree lost (continued lines full of comments, one of two definitions under
+      // #if/#else, …): macros all the same. Every one from the text, each at its own offset.
       for (const match of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/gm)) {
-        if (!parsedDefines.has(match[1]!))
-          add(match[1]!, NameKind.macro, match.index + match[0].length - match[1]!.length);
+        add(match[1]!, NameKind.macro, match.index + match[0].length - match[1]!.length);
       }
       for (const { name, shape } of textualMacros) {
         const bodies = macros.get(name) ?? [];
@@ -329,13 +410,45 @@ export class HeaderIndex {
         collectPastedStems(shape.value, shape.parameters, anyPastedPatterns);
         if (definesSomething(shape.value)) collectPastedStems(shape.value, shape.parameters, pastedPatterns);
       }
+      // Functions named by a macro (`static inline int BTREE_FN(init)(…) {…}`): the names it makes.
+      const macrosHere = (name: string): readonly MacroBody[] | undefined => macros.get(name);
+      for (const produced of macroNamedFunctions(text, macrosHere)) {
+        const parts = produced.split(UNKNOWN_TEXT);
+        if (parts.length === 1) add(produced, NameKind.inline, 0);
+        else if (parts[0]!.length + parts[parts.length - 1]!.length >= 3) {
+          // The unknown part is an object-like macro's value, not an argument: no producible test.
+          const pattern = `${parts[0]!}\u0001${parts[parts.length - 1]!}\u0001any`;
+          pastedPatterns.add(pattern);
+          anyPastedPatterns.add(pattern);
+        }
+      }
       // Names a file-scope macro invocation may define (`KEY_FIELD(KEY_PTRS, high, 60, 3)`,
       // `BITMASK(name, …)` making `static inline … name(…)`): at column 0, an upper-case macro.
       for (const match of text.matchAll(/^([A-Z_][A-Z0-9_]*)[ \t]*\(([^;{}]*?)\)[ \t]*;?[ \t]*$/gm)) {
         if (match[1]!.startsWith('EXPORT_')) continue;
         for (const argument of match[2]!.split(',')) {
           const name = argument.trim();
-          if (/^[A-Za-z_]\w*$/.test(name)) add(name, NameKind.variable, match.index);
+          if (/^[A-Za-z_]\w*$/.test(name)) add(name, NameKind.macroArgument, match.index);
+        }
+      }
+      const invocationArguments = new Set<string>();
+      for (const match of text.matchAll(/^([A-Za-z_]\w*)[ \t]*\(/gm)) {
+        const open = match.index + match[0].length - 1;
+        const list = readArgumentList(text, open, Math.min(text.length, open + 20_000));
+        for (const argument of list?.args ?? [])
+          if (/^[A-Za-z_]\w*$/.test(argument.text)) invocationArguments.add(argument.text);
+      }
+      // Arguments pasted inside macro bodies (`____MAKE_OP(le##size, …)` makes le16, le32, …): their
+      // literal part, marked as a start (`le\u0002`) or an end (`\u0002_t`) of what is handed over.
+      for (const bodies of macros.values()) {
+        for (const body of bodies) {
+          for (const match of body.value.matchAll(/[(,]\s*([A-Za-z0-9_]+(?:\s*##\s*[A-Za-z0-9_]+)+)\s*(?=[,)])/g)) {
+            const tokens = match[1]!.split(/\s*##\s*/);
+            const first = tokens[0]!;
+            const last = tokens[tokens.length - 1]!;
+            if (!body.parameters.includes(first) && /^[A-Za-z_]/.test(first)) invocationArguments.add(`${first}\u0002`);
+            if (!body.parameters.includes(last)) invocationArguments.add(`\u0002${last}`);
+          }
         }
       }
       for (const { name, offset } of textualEnumerators(text)) add(name, NameKind.enumerator, offset);
@@ -364,6 +477,9 @@ export class HeaderIndex {
         positions,
         pastedPatterns,
         anyPastedPatterns,
+        invocationArguments,
+        computedIncludes: computedIncludesOf(text),
+        includeMacros: includeMacrosOf(text),
         macros,
         includes,
       };
@@ -382,13 +498,34 @@ function definesSomething(body: string): boolean {
  * Whether a name fits one of the pasting patterns (`prefix\u0001suffix`): it starts with the
  * prefix, ends with the suffix, and has something of its own between them.
  */
-function stemMatcher(patternSet: ReadonlySet<string>): (name: string) => boolean {
-  const patterns = [...patternSet].map((p) => p.split('\u0001') as [string, string]);
-  return (name) =>
+function stemMatcher(
+  patternSet: ReadonlySet<string>,
+): (name: string, producible?: (stem: string) => boolean) => boolean {
+  const patterns = [...patternSet].map((p) => p.split('\u0001') as [string, string, string?]);
+  return (name, producible) =>
     patterns.some(
-      ([prefix, suffix]) =>
-        name.length > prefix.length + suffix.length && name.startsWith(prefix) && name.endsWith(suffix),
+      ([prefix, suffix, any]) =>
+        name.length > prefix.length + suffix.length &&
+        name.startsWith(prefix) &&
+        name.endsWith(suffix) &&
+        (producible === undefined ||
+          any !== undefined ||
+          producible(name.slice(prefix.length, name.length - suffix.length))),
     );
+}
+
+/** Whether a pasted part could come from these arguments: one of them, or one before or after an underscore in it. */
+function canProduce(stem: string, words: ReadonlySet<string>): boolean {
+  if (words.has(stem)) return true;
+  for (let cut = 1; cut < stem.length; cut++) {
+    if (words.has(`${stem.slice(0, cut)}\u0002`) || words.has(`\u0002${stem.slice(cut)}`)) return true;
+  }
+  // At an underscore: `foo_bar` from `pfx_##a##_##b` with a = foo.
+  for (let cut = stem.indexOf('_'); cut !== -1; cut = stem.indexOf('_', cut + 1)) {
+    if (cut >= 2 && words.has(stem.slice(0, cut))) return true;
+    if (stem.length - cut - 1 >= 2 && words.has(stem.slice(cut + 1))) return true;
+  }
+  return false;
 }
 
 /** The pasting patterns of a macro body, kept as `prefix\u0001suffix`. */
@@ -407,6 +544,25 @@ function typedefName(declarator: Node): Node | undefined {
       null;
   }
   return undefined;
+}
+
+/** `#include NAME` lines with an object-like macro for the file (`#include GENL_MAGIC_INCLUDE_FILE`). */
+function computedIncludesOf(text: string): string[] {
+  return [...text.matchAll(/^[ \t]*#[ \t]*include[ \t]+([A-Za-z_]\w*)[ \t]*(?:\/[/*].*)?$/gm)].map((m) => m[1]!);
+}
+
+/** `#define NAME <linux/x.h>` and `#define NAME "x.h"`: what `#include NAME` includes. */
+function includeMacrosOf(text: string): Map<string, IncludeDirective> {
+  const found = new Map<string, IncludeDirective>();
+  for (const match of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([<"])([^>"\n]+)[>"][ \t]*$/gm)) {
+    found.set(match[1]!, {
+      path: match[3]!.trim(),
+      system: match[2] === '<',
+      start: match.index,
+      end: match.index + match[0].length,
+    });
+  }
+  return found;
 }
 
 /** The tree's includes, plus those only the text shows. */

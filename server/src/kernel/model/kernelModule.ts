@@ -91,6 +91,11 @@ export interface KernelModule {
   readonly catalog: MacroCatalog;
   /** Some members are not C sources the analysis read (assembly, generated files). */
   readonly hasUnreadMembers?: boolean;
+  /**
+   * When every unread member is assembly the analysis could read: the words it holds. A name not
+   * among them is not defined there.
+   */
+  readonly unreadMemberWords?: ReadonlySet<string>;
 }
 
 const METADATA_KEYS: Readonly<Record<string, string>> = {

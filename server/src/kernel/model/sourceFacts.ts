@@ -177,6 +177,8 @@ function findMacroInvocations(
   // Module macros without their `;` parse as ERROR or declaration shapes: read those regions as text.
   for (const region of regionsToScan) {
     for (const invocation of scanForModuleMacros(text, region.start, region.end)) {
+      // A region can reach into a function the tree did read: a call there is no module macro.
+      if (insideFunctionBody(functions, invocation.nameStart)) continue;
       if (!found.has(invocation.nameStart)) found.set(invocation.nameStart, invocation);
     }
   }

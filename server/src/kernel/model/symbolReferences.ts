@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { skipLiteralOrComment } from '../text/cLexing';
 import type { KernelConfig } from '../kbuild/kernelConfig';
 import { evaluateCondition } from './preprocessorConditions';
 import { compiledOffsets, directiveBranches } from './directiveBranches';
@@ -19,8 +20,12 @@ import type { KernelModule, ModuleSource } from './kernelModule';
 export interface HeaderNames {
   /** NameKind bits: macro 1, inline 2, declared 4, enumerator 8, variable 16. */
   kindOf(name: string): number;
-  /** Whether a header macro could make the name by token pasting (for a call: one that defines functions). */
-  mayBePasted(name: string, isCall: boolean): boolean;
+  /**
+   * Whether a header macro could make the name by token pasting (for a call: one that defines
+   * functions); with `moduleArguments`, only from a part that a header's invocation or one of these
+   * arguments of the module's macro invocations supplies.
+   */
+  mayBePasted(name: string, isCall: boolean, moduleArguments?: ReadonlySet<string>): boolean;
   /** Every `#include` of the module was found: a name no header declares is truly undeclared. */
   readonly complete: boolean;
   /** The bodies of a function-like macro the headers define. */
@@ -125,8 +130,12 @@ export function symbolReferences(
   for (const source of module.sources) {
     for (const define of source.facts.defines) macroNames.add(define.name);
     // C has no calls at file scope: `MODULE_LICENSE("GPL");`, `DEFINE_MUTEX(lock);` are macros.
-    for (const use of source.facts.fileScopeUses) if (use.isCall) macroNames.add(use.name);
-    for (const invocation of source.facts.macros) macroNames.add(invocation.name);
+    // Not in an error-recovered stretch: there a function's body may have lost its function.
+    for (const use of source.facts.fileScopeUses) if (use.isCall && use.inError !== true) macroNames.add(use.name);
+    // Not inside braces by the text: error recovery can cut a body short, and a call after the
+    // cut reads like a file-scope statement.
+    const depthAt = braceDepths(source.text);
+    for (const invocation of source.facts.macros) if (depthAt(invocation.start) === 0) macroNames.add(invocation.name);
     // Also #defines the tree does not show as such (inside an enum's body, in an error stretch).
     for (const match of source.text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/gm)) macroNames.add(match[1]!);
   }
@@ -207,6 +216,12 @@ export function symbolReferences(
         .map((include) => path.resolve(path.dirname(source.path), include.path)),
     ),
   );
+  // `extern int x;` and prototypes in the module's own files declare names as the headers do.
+  const declaredBySources = new Set<string>();
+  for (const source of module.sources)
+    for (const declaration of source.facts.declarations)
+      if (declaration.kind === 'function-prototype' ? !declaration.isStatic : !declaration.defines)
+        declaredBySources.add(declaration.name);
   const byName = new Map<string, { uses: SymbolUse[]; certain: boolean }>();
   for (const { source, use, compiled } of uses) {
     const name = use.name;
@@ -226,18 +241,22 @@ export function symbolReferences(
       use.inError !== true &&
       !includedFiles.has(source.path) &&
       // An assembly or generated member may define it (lib/raid6's tables.c, aesni's .S).
-      module.hasUnreadMembers !== true &&
+      (module.hasUnreadMembers !== true ||
+        (module.unreadMemberWords !== undefined && !module.unreadMemberWords.has(name))) &&
       // A macro may drop or stringify its arguments (`RCU_LOCKDEP_WARN(c, …)` compiles to nothing).
       !(use.argumentOf?.some(isMacro) ?? false) &&
       // The module's own macros may define it, even when a header of its own declares it.
       !pasted(name, use.isCall) &&
       (declared ||
-        (headers !== undefined &&
+        declaredBySources.has(name) ||
+        // C wants a declaration before a name is used as a value: one no header or source declares
+        // is a local, parameter or member the tree lost (a declarator split by #ifdef, one a macro
+        // writes), never a link-time reference. Only a call may lack one (an implicit declaration).
+        (use.isCall &&
+          headers !== undefined &&
           headers.complete &&
-          !headers.mayBePasted(name, use.isCall) &&
-          !pasted(name, use.isCall) &&
-          // An argument of an unknown callee could still be a macro's member name.
-          !(use.argumentOf !== undefined && !use.isCall)));
+          !headers.mayBePasted(name, use.isCall, roles.names) &&
+          !pasted(name, use.isCall)));
     const entry = byName.get(name) ?? { uses: [], certain: false };
     entry.uses.push({ source, start: use.start, end: use.end, isCall: use.isCall, certain });
     entry.certain ||= certain;
@@ -273,6 +292,30 @@ function localPastingStems(
       ([prefix, suffix]) =>
         name.length > prefix.length + suffix.length && name.startsWith(prefix) && name.endsWith(suffix),
     );
+}
+
+/** The `{` nesting depth at offsets asked in increasing order, outside comments and literals. */
+function braceDepths(text: string): (offset: number) => number {
+  let at = 0;
+  let depth = 0;
+  return (offset) => {
+    if (offset < at) {
+      at = 0;
+      depth = 0;
+    }
+    while (at < offset && at < text.length) {
+      const skipped = skipLiteralOrComment(text, at);
+      if (skipped !== at) {
+        at = skipped;
+        continue;
+      }
+      const c = text[at]!;
+      if (c === '{') depth++;
+      else if (c === '}' && depth > 0) depth--;
+      at++;
+    }
+    return depth;
+  };
 }
 
 const CONFIG_TEST = /^(!?)\s*(IS_ENABLED|IS_BUILTIN|IS_MODULE|IS_REACHABLE)\s*\(\s*(CONFIG_\w+)\s*\)$/;

@@ -29,7 +29,11 @@ export function textualFunctionDefinitions(text: string): { name: string; offset
     if (prefix.trim() === '' && !/\S[ \t]*\n\s*$/.test(text.slice(Math.max(0, match.index - 200), match.index)))
       continue;
     const offset = match.index + prefix.length;
-    found.push({ name, offset, inline: /\b(static|inline|__always_inline|__inline__)\b/.test(prefix) });
+    // `static inline void __releases(x)\nname(…)`: the storage class may sit on the line before.
+    const lineBefore =
+      prefix.trim() === '' ? /[^\n]*\n\s*$/.exec(text.slice(Math.max(0, match.index - 200), match.index)) : null;
+    const leading = prefix + (lineBefore?.[0] ?? '');
+    found.push({ name, offset, inline: /\b(static|inline|__always_inline|__inline__)\b/.test(leading) });
   }
   return found;
 }
@@ -187,4 +191,95 @@ export function pastingPatterns(body: MacroShape): [string, string][] {
     if (prefix.length >= 3 || suffix.length >= 3) patterns.push([prefix, suffix]);
   }
   return patterns;
+}
+
+/** Stands for what an object-like macro the analysis cannot see expands to, in expandedName. */
+export const UNKNOWN_TEXT = '\u0000';
+
+/**
+ * The name a function-like macro invocation expands to, with the given macros (`BTREE_FN(init)` with
+ * `BTREE_FN(name) BTREE_TP(btree_ ## name)` … gives `btree_init` and then the unknown value of
+ * BTREE_TYPE_SUFFIX). Parameters next to `##` take the argument as written, others expanded first,
+ * as cpp does; an upper-case name that is no known function-like macro stands for unknown text
+ * (UNKNOWN_TEXT). Undefined when the expansion is not a name, with or without unknown parts.
+ */
+export function expandedName(
+  invocation: string,
+  macrosOf: (name: string) => readonly MacroShape[] | undefined,
+): string | undefined {
+  const result = expandText(invocation, macrosOf, 0).trim();
+  const known = result.split(UNKNOWN_TEXT).join('');
+  return result !== '' && /^\w*$/.test(known) && !/^[0-9]/.test(result) ? result : undefined;
+}
+
+function expandText(
+  text: string,
+  macrosOf: (name: string) => readonly MacroShape[] | undefined,
+  depth: number,
+): string {
+  if (depth > 12) return UNKNOWN_TEXT;
+  let out = '';
+  let at = 0;
+  const word = /[A-Za-z_]\w*/g;
+  for (let match = word.exec(text); match !== null; match = word.exec(text)) {
+    out += text.slice(at, match.index);
+    at = word.lastIndex;
+    const body = macrosOf(match[0])?.[0];
+    if (body !== undefined) {
+      let open = word.lastIndex;
+      while (open < text.length && /\s/.test(text[open]!)) open++;
+      const list = text[open] === '(' ? readArgumentList(text, open) : undefined;
+      if (list !== undefined) {
+        const args = list.args.map((a) => a.text);
+        out += expandText(substituted(body, args, macrosOf, depth), macrosOf, depth + 1);
+        at = list.end;
+        word.lastIndex = at;
+        continue;
+      }
+    }
+    out += /^[A-Z_][A-Z0-9_]*$/.test(match[0]) ? UNKNOWN_TEXT : match[0];
+  }
+  return out + text.slice(at);
+}
+
+/** A body with its parameters replaced and `##` applied. */
+function substituted(
+  body: MacroShape,
+  args: readonly string[],
+  macrosOf: (name: string) => readonly MacroShape[] | undefined,
+  depth: number,
+): string {
+  const value = body.value.replace(/\b[A-Za-z_]\w*\b/g, (name: string, offset: number, whole: string) => {
+    const index = body.parameters.indexOf(name);
+    if (index === -1) return name;
+    const argument = (args[index] ?? '').trim();
+    const pasted = /##\s*$/.test(whole.slice(0, offset)) || /^\s*##/.test(whole.slice(offset + name.length));
+    return pasted ? argument : expandText(argument, macrosOf, depth + 1);
+  });
+  return value.replace(/\s*##\s*/g, '');
+}
+
+/**
+ * Functions a header defines with a macro for a name (`static inline int BTREE_FN(init)(…) {`), as
+ * their expanded names: a plain name, or one with unknown parts (UNKNOWN_TEXT) where an object-like
+ * macro of the includer goes (btree.h includes btree-type.h once per BTREE_TYPE_SUFFIX).
+ */
+export function macroNamedFunctions(
+  text: string,
+  macrosOf: (name: string) => readonly MacroShape[] | undefined,
+): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(/^[ \t]*(?:[A-Za-z_]\w*[ \t*]+)+?([A-Z_][A-Z0-9_]*)[ \t]*\(/gm)) {
+    if (macrosOf(match[1]!) === undefined) continue;
+    const open = match.index + match[0].length - 1;
+    const name = readArgumentList(text, open, Math.min(text.length, open + 400));
+    if (name === undefined) continue;
+    let next = name.end;
+    while (next < text.length && /\s/.test(text[next]!)) next++;
+    const parameters = readArgumentList(text, next, Math.min(text.length, next + 4000));
+    if (parameters === undefined || !/^\s*\{/.test(text.slice(parameters.end, parameters.end + 200))) continue;
+    const expanded = expandedName(text.slice(match.index + match[0].lastIndexOf(match[1]!), name.end), macrosOf);
+    if (expanded !== undefined) found.push(expanded);
+  }
+  return found;
 }
