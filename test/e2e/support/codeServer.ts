@@ -260,5 +260,6 @@ export async function startCodeServer(
 /** The address that opens FOLDER in the workbench. */
 export function folderUrl(server: CodeServer, folder: string, extra: Record<string, string> = {}): string {
   const query = new URLSearchParams({ folder, ...extra });
-  return `${server.url}/?${query.toString()}`;
+  // Slashes stay readable: the workbench reads the folder either way.
+  return `${server.url}/?${query.toString().replace(/%2F/g, '/')}`;
 }
