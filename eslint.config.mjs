@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.scratch/**', '.vscode-test/**', 'test/fixtures/**', '*.vsix'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.scratch/**',
+      '.vscode-test/**',
+      'test/fixtures/**',
+      '*.vsix',
+      'test-results/**',
+    ],
+  },
   js.configs.recommended,
   {
     files: ['**/*.ts'],
