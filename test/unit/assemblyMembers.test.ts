@@ -30,4 +30,12 @@ describe('assembly members of a module', () => {
     assert.equal(await assemblyWords([path.join(DIR, 'lkmtest-pasted-asm.o')], read), undefined);
     assert.equal(await assemblyWords([path.join(DIR, 'lkmtest-generated.o')], read), undefined);
   });
+
+  it('reads an .asn1.o member from its grammar: the decoder and the actions it names', async () => {
+    const words = await assemblyWords([path.join(SYMBOL_CHECK_FIXTURES, 'asn1', 'lkmtest_keys.asn1.o')], read);
+    assert.ok(words !== undefined);
+    assert.ok(words.has('lkmtest_keys_decoder'));
+    assert.ok(words.has('lkmtest_note_key'));
+    assert.ok(!words.has('lkmtest_regiser'));
+  });
 });

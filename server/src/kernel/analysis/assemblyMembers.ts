@@ -22,7 +22,17 @@ export async function assemblyWords(
   readText: (file: string) => Promise<string | undefined>,
 ): Promise<ReadonlySet<string> | undefined> {
   const words = new Set<string>();
-  const queue = memberObjects.map((object) => object.replace(/\.o$/, '.S'));
+  const queue: string[] = [];
+  for (const object of memberObjects) {
+    // scripts/asn1_compiler makes `X.asn1.c` from `X.asn1`: the decoder `X_decoder`, and a table
+    // of the actions the grammar names (functions of the module's own C).
+    if (object.endsWith('.asn1.o')) {
+      const grammar = await readText(object.slice(0, -2));
+      if (grammar === undefined) return undefined;
+      for (const match of grammar.matchAll(/[A-Za-z_]\w*/g)) words.add(match[0]);
+      words.add(`${path.basename(object, '.asn1.o')}_decoder`);
+    } else queue.push(object.replace(/\.o$/, '.S'));
+  }
   const seen = new Set<string>();
   while (queue.length > 0) {
     const file = queue.pop()!;

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { readFileScope } from '../model/fileScope';
@@ -179,7 +179,8 @@ export class HeaderIndex {
         if (include.path.endsWith('.c') || compiled(include.start) === false) continue;
         const file = this.resolve(include, path.dirname(source.path)) ?? resolveExtra(include);
         if (file !== undefined) queue.push(file);
-        else if (!includedSources.has(path.resolve(source.path))) unresolved.add(include.path);
+        else if (!includedSources.has(path.resolve(source.path)) && !generatedFromGrammar(include, source.path))
+          unresolved.add(include.path);
       }
     }
     // `#include NAME` with `#define NAME <linux/drbd_genl.h>` somewhere: followed once NAME is known.
@@ -368,6 +369,8 @@ export class HeaderIndex {
       const textualMacros = textualMacroDefinitions(text);
       const fromText = new Set(textualMacros.map((m) => m.name));
       for (const define of defines) {
+        // `#define iounmap iounmap` says the arch has the function: the name stays the function's.
+        if (define.parameters === undefined && define.value.trim() === define.name) continue;
         add(define.name, NameKind.macro, define.start);
         if (define.parameters !== undefined && !fromText.has(define.name)) {
           const bodies = macros.get(define.name) ?? [];
@@ -400,8 +403,9 @@ export class HeaderIndex {
       }
       // #defines the tree lost (continued lines full of comments, one of two definitions under
       // #if/#else, …): macros all the same. Every one from the text, each at its own offset.
-      for (const match of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/gm)) {
-        add(match[1]!, NameKind.macro, match.index + match[0].length - match[1]!.length);
+      for (const match of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?:[ \t]+(\w+)[ \t]*$)?/gm)) {
+        if (match[2] === match[1]) continue;
+        add(match[1]!, NameKind.macro, match.index + match[0].indexOf(match[1]!, match[0].indexOf('define') + 6));
       }
       for (const { name, shape } of textualMacros) {
         const bodies = macros.get(name) ?? [];
@@ -544,6 +548,18 @@ function typedefName(declarator: Node): Node | undefined {
       null;
   }
   return undefined;
+}
+
+/**
+ * `#include "X.asn1.h"` beside an `X.asn1` grammar: scripts/asn1_compiler writes it at build time,
+ * declaring only the decoder and the grammar's action functions.
+ */
+function generatedFromGrammar(include: IncludeDirective, from: string): boolean {
+  return (
+    !include.system &&
+    include.path.endsWith('.asn1.h') &&
+    existsSync(path.join(path.dirname(from), include.path.slice(0, -2)))
+  );
 }
 
 /** `#include NAME` lines with an object-like macro for the file (`#include GENL_MAGIC_INCLUDE_FILE`). */

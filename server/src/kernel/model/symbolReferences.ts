@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { skipLiteralOrComment } from '../text/cLexing';
 import type { KernelConfig } from '../kbuild/kernelConfig';
+import { argumentPassesThrough, enclosingArguments } from './macroArguments';
 import { evaluateCondition } from './preprocessorConditions';
 import { compiledOffsets, directiveBranches } from './directiveBranches';
 import {
@@ -222,6 +223,14 @@ export function symbolReferences(
     for (const declaration of source.facts.declarations)
       if (declaration.kind === 'function-prototype' ? !declaration.isStatic : !declaration.defines)
         declaredBySources.add(declaration.name);
+  const passThrough = new Map<string, boolean>();
+  const compiledThroughMacros = (text: string, use: NameUse): boolean => {
+    const enclosing = enclosingArguments(text, use.start);
+    if (enclosing === undefined || enclosing.map((e) => e.callee).join() !== use.argumentOf?.join()) return false;
+    return enclosing.every(
+      ({ callee, index }) => !isMacro(callee) || argumentPassesThrough(callee, index, bodiesOf, isMacro, passThrough),
+    );
+  };
   const byName = new Map<string, { uses: SymbolUse[]; certain: boolean }>();
   for (const { source, use, compiled } of uses) {
     const name = use.name;
@@ -243,8 +252,9 @@ export function symbolReferences(
       // An assembly or generated member may define it (lib/raid6's tables.c, aesni's .S).
       (module.hasUnreadMembers !== true ||
         (module.unreadMemberWords !== undefined && !module.unreadMemberWords.has(name))) &&
-      // A macro may drop or stringify its arguments (`RCU_LOCKDEP_WARN(c, …)` compiles to nothing).
-      !(use.argumentOf?.some(isMacro) ?? false) &&
+      // A macro may drop or stringify its arguments (`RCU_LOCKDEP_WARN(c, …)` compiles to nothing):
+      // a call inside one counts only where every macro around it compiles that argument.
+      (!(use.argumentOf?.some(isMacro) ?? false) || (use.isCall && compiledThroughMacros(source.text, use))) &&
       // The module's own macros may define it, even when a header of its own declares it.
       !pasted(name, use.isCall) &&
       (declared ||

@@ -1,0 +1,118 @@
+import { readArgumentList } from '../text/cLexing';
+import type { MacroShape } from './textualNames';
+
+/** An argument list around an offset: its callee, and which argument holds the offset. */
+export interface EnclosingArgument {
+  readonly callee: string;
+  readonly index: number;
+}
+
+/**
+ * The argument lists that enclose `offset` within its statement, innermost first: `f(a, g(b, X))`
+ * gives g's second and f's second argument for X. Undefined when the text does not read
+ * consistently (a parenthesis inside a literal, a list cut short).
+ */
+export function enclosingArguments(text: string, offset: number, limit = 20_000): EnclosingArgument[] | undefined {
+  const found: EnclosingArgument[] = [];
+  let depth = 0;
+  for (let i = offset - 1; i >= 0 && i >= offset - limit; i--) {
+    const c = text[i]!;
+    if (c === '"' || c === "'") {
+      // Back over the literal (format strings hold parentheses).
+      let open = i - 1;
+      while (open >= 0 && !(text[open] === c && text[open - 1] !== '\\')) open--;
+      if (open < 0) return undefined;
+      i = open;
+      continue;
+    }
+    if (c === ')' || c === ']') depth++;
+    else if (c === '[') depth--;
+    else if (c === '(') {
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      const list = readArgumentList(text, i, Math.min(text.length, i + limit));
+      if (list === undefined || list.end <= offset) return undefined;
+      const index = list.args.findIndex((a) => a.start <= offset && offset < a.end);
+      if (index === -1) return undefined;
+      let end = i;
+      while (end > 0 && /\s/.test(text[end - 1]!)) end--;
+      let start = end;
+      while (start > 0 && /\w/.test(text[start - 1]!)) start--;
+      found.push({ callee: text.slice(start, end), index });
+    } else if (depth === 0 && (c === ';' || c === '{' || c === '}')) break;
+  }
+  return found;
+}
+
+/** Builtins and keywords that keep an operand from being compiled into a reference. */
+const UNEVALUATED =
+  /\b(?:sizeof|typeof|__typeof__|__typeof|_Static_assert|__builtin_constant_p|__builtin_choose_expr|_Generic|__is_constexpr)\b|\bif\s*\(\s*0\s*\)/;
+
+/**
+ * Whether a function-like macro compiles its `index`th argument as written, wherever it goes: every
+ * body uses the parameter outside `#` and `##` (the GNU `, ## __VA_ARGS__` aside), holds nothing
+ * that leaves operands unevaluated (sizeof, typeof, `if (0)`, …), and hands it only to macros that
+ * pass it on the same way. `pr_info(fmt, …)` compiles its arguments; `no_printk` and
+ * `BUILD_BUG_ON` do not, and a macro the analysis cannot see might not.
+ */
+export function argumentPassesThrough(
+  macro: string,
+  index: number,
+  bodiesOf: (name: string) => readonly MacroShape[],
+  isMacro: (name: string) => boolean,
+  memo = new Map<string, boolean>(),
+  depth = 0,
+): boolean {
+  const key = `${macro}#${index}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  if (depth > 10) return false;
+  memo.set(key, false); // a cycle passes nothing through
+  const bodies = bodiesOf(macro);
+  const result =
+    bodies.length > 0 && bodies.every((body) => bodyPassesThrough(body, index, bodiesOf, isMacro, memo, depth));
+  memo.set(key, result);
+  return result;
+}
+
+function bodyPassesThrough(
+  body: MacroShape,
+  index: number,
+  bodiesOf: (name: string) => readonly MacroShape[],
+  isMacro: (name: string) => boolean,
+  memo: Map<string, boolean>,
+  depth: number,
+): boolean {
+  const parameter = parameterAt(body.parameters, index);
+  if (parameter === undefined || UNEVALUATED.test(body.value)) return false;
+  const value = body.value;
+  const parameters = new Set(body.parameters.map((p) => (p === '...' ? '__VA_ARGS__' : p.replace(/\.\.\.$/, ''))));
+  for (const match of value.matchAll(new RegExp(`\\b${parameter}\\b`, 'g'))) {
+    const before = value.slice(0, match.index);
+    const after = value.slice(match.index + parameter.length);
+    if (/(?:^|[^#])#\s*$/.test(before) || /^\s*##/.test(after)) continue;
+    if (/##\s*$/.test(before) && !/,\s*##\s*$/.test(before)) continue;
+    const enclosing = enclosingArguments(value, match.index);
+    if (enclosing === undefined) continue;
+    // A parameter called as a function (`func(__VA_ARGS__)`) may be any macro the caller names.
+    const passes = enclosing.every(
+      ({ callee, index: at }) =>
+        !parameters.has(callee) &&
+        (!(isMacro(callee) || bodiesOf(callee).length > 0) ||
+          argumentPassesThrough(callee, at, bodiesOf, isMacro, memo, depth + 1)),
+    );
+    if (passes) return true;
+  }
+  return false;
+}
+
+/** The parameter an argument binds to: `...` and `args...` take every argument from theirs on. */
+function parameterAt(parameters: readonly string[], index: number): string | undefined {
+  const last = parameters[parameters.length - 1];
+  const variadic = last !== undefined && last.endsWith('...');
+  if (index < parameters.length - (variadic ? 1 : 0)) return parameters[index];
+  if (!variadic) return undefined;
+  return last === '...' ? '__VA_ARGS__' : last.slice(0, -3).trim();
+}
