@@ -23,8 +23,9 @@ describe('macro arguments', () => {
       '#define once(func, ...) func(__VA_ARGS__)',
       '#define size(x) sizeof(x)',
     ].join('\n');
-    const macros = new Map<string, MacroShape[]>();
-    for (const { name, shape } of textualMacroDefinitions(text)) macros.set(name, [shape]);
+    const macros = new Map<string, readonly MacroShape[]>(
+      textualMacroDefinitions(text).map((definition) => [definition.name, [definition.shape]]),
+    );
     const passes = (macro: string, index: number): boolean =>
       argumentPassesThrough(
         macro,
