@@ -1,6 +1,9 @@
 import { readArgumentList } from '../text/cLexing';
 import type { MacroShape } from './textualNames';
 
+/** The callee of `g(…)(x)`: whatever g expands to. */
+export const COMPUTED_CALLEE = ')';
+
 /** An argument list around an offset: its callee, and which argument holds the offset. */
 export interface EnclosingArgument {
   readonly callee: string;
@@ -9,7 +12,7 @@ export interface EnclosingArgument {
 
 /**
  * The argument lists that enclose `offset` within its statement, innermost first: `f(a, g(b, X))`
- * gives g's second and f's second argument for X. Undefined when the text does not read
+ * gives g's second and f's second argument for X; grouping parentheses are none. Undefined when the text does not read
  * consistently (a parenthesis inside a literal, a list cut short).
  */
 export function enclosingArguments(text: string, offset: number, limit = 20_000): EnclosingArgument[] | undefined {
@@ -40,7 +43,9 @@ export function enclosingArguments(text: string, offset: number, limit = 20_000)
       while (end > 0 && /\s/.test(text[end - 1]!)) end--;
       let start = end;
       while (start > 0 && /\w/.test(text[start - 1]!)) start--;
-      found.push({ callee: text.slice(start, end), index });
+      // `(x)` groups; `f(x)` calls; `g(…)(x)` calls what g gives (COMPUTED_CALLEE).
+      if (start === end && text[end - 1] !== ')') continue;
+      found.push({ callee: start === end ? COMPUTED_CALLEE : text.slice(start, end), index });
     } else if (depth === 0 && (c === ';' || c === '{' || c === '}')) break;
   }
   return found;
@@ -96,9 +101,17 @@ function bodyPassesThrough(
     if (/##\s*$/.test(before) && !/,\s*##\s*$/.test(before)) continue;
     const enclosing = enclosingArguments(value, match.index);
     if (enclosing === undefined) continue;
-    // A parameter called as a function (`func(__VA_ARGS__)`) may be any macro the caller names.
+    // `__VA_ARGS__` spreads: the argument sits that many places further in the inner list.
+    const spread = index - (body.parameters.length - 1);
+    if (parameter === variadicName(body.parameters) && spread > 0 && enclosing.length > 0) {
+      const [innermost, ...outer] = enclosing;
+      enclosing.splice(0, enclosing.length, { callee: innermost!.callee, index: innermost!.index + spread }, ...outer);
+    }
+    // A parameter called as a function (`func(__VA_ARGS__)`) may be any macro the caller names; a
+    // list after a computed callee (`NVVAL_(X, ##A, I, N)(X, ##A)`) goes to a macro chosen by count.
     const passes = enclosing.every(
       ({ callee, index: at }) =>
+        callee !== COMPUTED_CALLEE &&
         !parameters.has(callee) &&
         (!(isMacro(callee) || bodiesOf(callee).length > 0) ||
           argumentPassesThrough(callee, at, bodiesOf, isMacro, memo, depth + 1)),
@@ -114,5 +127,12 @@ function parameterAt(parameters: readonly string[], index: number): string | und
   const variadic = last !== undefined && last.endsWith('...');
   if (index < parameters.length - (variadic ? 1 : 0)) return parameters[index];
   if (!variadic) return undefined;
+  return last === '...' ? '__VA_ARGS__' : last.slice(0, -3).trim();
+}
+
+/** The name the variadic parameter goes by in the body, if the macro has one. */
+function variadicName(parameters: readonly string[]): string | undefined {
+  const last = parameters[parameters.length - 1];
+  if (last === undefined || !last.endsWith('...')) return undefined;
   return last === '...' ? '__VA_ARGS__' : last.slice(0, -3).trim();
 }

@@ -163,6 +163,9 @@ export function symbolReferences(
   // Function definitions and enumerators error recovery hid from the tree.
   for (const source of module.sources) {
     for (const definition of textualFunctionDefinitions(source.text)) definedLocally.add(definition.name);
+    // Variables defined at column 0 (`const struct dentry_operations cifs_dentry_ops = {`).
+    for (const match of source.text.matchAll(/^(?:[A-Za-z_]\w*[ \t*]+)+([A-Za-z_]\w*)[ \t]*(?:\[[^\]\n]*\][ \t]*)*=/gm))
+      definedLocally.add(match[1]!);
     for (const enumerator of textualEnumerators(source.text)) definedLocally.add(enumerator.name);
   }
   // What macro invocations may define: their arguments, and names pasted onto them.
