@@ -6,8 +6,8 @@ describe('macro arguments', () => {
   it('finds the argument lists around a name, innermost first, within its statement', () => {
     const text = 'x = 1; f(a, g("(", X), b);';
     assert.deepEqual(enclosingArguments(text, text.indexOf('X')), [
-      { callee: 'g', index: 1 },
-      { callee: 'f', index: 1 },
+      { callee: 'g', index: 1, args: ['"("', 'X'] },
+      { callee: 'f', index: 1, args: ['a', 'g("(", X)', 'b'] },
     ]);
     assert.deepEqual(enclosingArguments(text, text.indexOf('x')), []);
   });
@@ -46,5 +46,37 @@ describe('macro arguments', () => {
     ] as const) {
       assert.equal(passes(macro, index), false, `${macro} #${index}`);
     }
+  });
+
+  it('a parameter called as a function is the name the caller gave it (printk_index_wrap(_printk, …))', () => {
+    const text = [
+      '#define wrap(p_func, fmt, ...) ({ emit(fmt); p_func(fmt, ##__VA_ARGS__); })',
+      '#define emit(fmt) do { } while (0)',
+      '#define pk(fmt, ...) wrap(_pk, fmt, ##__VA_ARGS__)',
+      '#define pinfo(fmt, ...) pk(fmt, ##__VA_ARGS__)',
+      '#define drop(...) do { } while (0)',
+      '#define pdrop(fmt, ...) wrap(drop, fmt, ##__VA_ARGS__)',
+    ].join('\n');
+    const macros = new Map<string, readonly MacroShape[]>(
+      textualMacroDefinitions(text).map((definition) => [definition.name, [definition.shape]]),
+    );
+    const passes = (macro: string, index: number, args: readonly string[] = []): boolean =>
+      argumentPassesThrough(
+        macro,
+        index,
+        (n) => macros.get(n) ?? [],
+        (n) => macros.has(n),
+        new Map(),
+        0,
+        args,
+      );
+    assert.equal(passes('pinfo', 1), true);
+    assert.equal(passes('pk', 2), true);
+    // A macro given in place of the function drops the arguments.
+    assert.equal(passes('pdrop', 1), false);
+    // Called directly, the caller's arguments decide.
+    assert.equal(passes('wrap', 2, ['_pk', '"%d"', 'x']), true);
+    assert.equal(passes('wrap', 2, ['drop', '"%d"', 'x']), false);
+    assert.equal(passes('wrap', 2), false);
   });
 });

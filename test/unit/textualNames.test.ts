@@ -24,6 +24,12 @@ describe('names read from the text where the tree loses them', () => {
       '#endif',
       '\t);',
       '}',
+      // A prototype right before a definition is no definition (its `;` follows the `)` at once).
+      'extern int demo_extern(void);',
+      'static int __init demo_setup(void)',
+      '{',
+      '\treturn demo_extern();',
+      '}',
       'static int',
       'demo_probe(struct device *dev)',
       '{',
@@ -37,6 +43,7 @@ describe('names read from the text where the tree loses them', () => {
       textualFunctionDefinitions(text).map((d) => [d.name, d.inline]),
       [
         ['ipv6_addr_v4mapped', true],
+        ['demo_setup', true],
         // `static` on the line before the name counts (a header's `static inline void __releases(x)`).
         ['demo_probe', true],
       ],

@@ -89,6 +89,12 @@ const EXPECTED: readonly Expected[] = [
       /^mismatch\.o: section mismatch in reference: mismatch_reset \(section: \.text\) -> mismatch_setup \(section: \.init\.text\)/,
   },
   {
+    file: 'broken/undefined-symbol/missing.c',
+    code: 'undefined-symbol',
+    severity: E,
+    message: /^"no_such_symbol" \[missing\.ko\] undefined!/,
+  },
+  {
     file: 'broken/unknown-license/badlicense.c',
     code: 'unknown-license',
     severity: W,

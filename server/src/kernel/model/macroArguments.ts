@@ -4,10 +4,11 @@ import type { MacroShape } from './textualNames';
 /** The callee of `g(…)(x)`: whatever g expands to. */
 export const COMPUTED_CALLEE = ')';
 
-/** An argument list around an offset: its callee, and which argument holds the offset. */
+/** An argument list around an offset: its callee, which argument holds the offset, and the arguments' texts. */
 export interface EnclosingArgument {
   readonly callee: string;
   readonly index: number;
+  readonly args: readonly string[];
 }
 
 /**
@@ -45,7 +46,11 @@ export function enclosingArguments(text: string, offset: number, limit = 20_000)
       while (start > 0 && /\w/.test(text[start - 1]!)) start--;
       // `(x)` groups; `f(x)` calls; `g(…)(x)` calls what g gives (COMPUTED_CALLEE).
       if (start === end && text[end - 1] !== ')') continue;
-      found.push({ callee: start === end ? COMPUTED_CALLEE : text.slice(start, end), index });
+      found.push({
+        callee: start === end ? COMPUTED_CALLEE : text.slice(start, end),
+        index,
+        args: list.args.map((a) => text.slice(a.start, a.end).trim()),
+      });
     } else if (depth === 0 && (c === ';' || c === '{' || c === '}')) break;
   }
   return found;
@@ -69,18 +74,23 @@ export function argumentPassesThrough(
   isMacro: (name: string) => boolean,
   memo = new Map<string, boolean>(),
   depth = 0,
+  /** The call's arguments as written, when known: a parameter called as a function is then the name given. */
+  callArgs: readonly string[] = [],
 ): boolean {
-  const key = `${macro}#${index}`;
+  const named = callArgs.map((a) => (IDENTIFIER.test(a) ? a : ''));
+  const key = `${macro}#${index}#${named.join(',')}`;
   const known = memo.get(key);
   if (known !== undefined) return known;
   if (depth > 10) return false;
   memo.set(key, false); // a cycle passes nothing through
   const bodies = bodiesOf(macro);
   const result =
-    bodies.length > 0 && bodies.every((body) => bodyPassesThrough(body, index, bodiesOf, isMacro, memo, depth));
+    bodies.length > 0 && bodies.every((body) => bodyPassesThrough(body, index, bodiesOf, isMacro, memo, depth, named));
   memo.set(key, result);
   return result;
 }
+
+const IDENTIFIER = /^[A-Za-z_]\w*$/;
 
 function bodyPassesThrough(
   body: MacroShape,
@@ -89,6 +99,7 @@ function bodyPassesThrough(
   isMacro: (name: string) => boolean,
   memo: Map<string, boolean>,
   depth: number,
+  named: readonly string[],
 ): boolean {
   const parameter = parameterAt(body.parameters, index);
   if (parameter === undefined || UNEVALUATED.test(body.value)) return false;
@@ -105,17 +116,24 @@ function bodyPassesThrough(
     const spread = index - (body.parameters.length - 1);
     if (parameter === variadicName(body.parameters) && spread > 0 && enclosing.length > 0) {
       const [innermost, ...outer] = enclosing;
-      enclosing.splice(0, enclosing.length, { callee: innermost!.callee, index: innermost!.index + spread }, ...outer);
+      enclosing.splice(0, enclosing.length, { ...innermost!, index: innermost!.index + spread }, ...outer);
     }
-    // A parameter called as a function (`func(__VA_ARGS__)`) may be any macro the caller names; a
-    // list after a computed callee (`NVVAL_(X, ##A, I, N)(X, ##A)`) goes to a macro chosen by count.
-    const passes = enclosing.every(
-      ({ callee, index: at }) =>
-        callee !== COMPUTED_CALLEE &&
-        !parameters.has(callee) &&
-        (!(isMacro(callee) || bodiesOf(callee).length > 0) ||
-          argumentPassesThrough(callee, at, bodiesOf, isMacro, memo, depth + 1)),
-    );
+    // A named parameter stands for the identifier the caller gave it (printk_index_wrap(_printk, …)).
+    const bound = (word: string): string | undefined => {
+      if (!parameters.has(word)) return word;
+      const at = body.parameters.findIndex((p) => p === word || p === `${word}...`);
+      return at >= 0 && named[at] ? named[at] : undefined;
+    };
+    // A parameter called as a function (`func(__VA_ARGS__)`) is the name the caller gave, or any
+    // macro when that is unknown; a list after a computed callee (`NVVAL_(X, ##A, I, N)(X, ##A)`)
+    // goes to a macro chosen by count.
+    const passes = enclosing.every(({ callee: written, index: at, args }) => {
+      const callee = bound(written);
+      if (written === COMPUTED_CALLEE || callee === undefined) return false;
+      if (!(isMacro(callee) || bodiesOf(callee).length > 0)) return true;
+      const inner = args.map((a) => (IDENTIFIER.test(a) ? (bound(a) ?? '') : ''));
+      return argumentPassesThrough(callee, at, bodiesOf, isMacro, memo, depth + 1, inner);
+    });
     if (passes) return true;
   }
   return false;

@@ -231,7 +231,8 @@ export function symbolReferences(
     const enclosing = enclosingArguments(text, use.start);
     if (enclosing === undefined || enclosing.map((e) => e.callee).join() !== use.argumentOf?.join()) return false;
     return enclosing.every(
-      ({ callee, index }) => !isMacro(callee) || argumentPassesThrough(callee, index, bodiesOf, isMacro, passThrough),
+      ({ callee, index, args }) =>
+        !isMacro(callee) || argumentPassesThrough(callee, index, bodiesOf, isMacro, passThrough, 0, args),
     );
   };
   const byName = new Map<string, { uses: SymbolUse[]; certain: boolean }>();

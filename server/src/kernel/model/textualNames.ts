@@ -24,7 +24,8 @@ export function textualFunctionDefinitions(text: string): { name: string; offset
     const open = match.index + match[0].length - 1;
     const list = readArgumentList(text, open, Math.min(text.length, open + 4000));
     if (list === undefined) continue;
-    const after = /^[\s\w()]*?([{;,=])/.exec(text.slice(list.end + 1, list.end + 400));
+    // list.end is just past the `)`: a prototype's `;` right after it must be seen.
+    const after = /^[\s\w()]*?([{;,=])/.exec(text.slice(list.end, list.end + 400));
     if (after?.[1] !== '{') continue;
     if (prefix.trim() === '' && !/\S[ \t]*\n\s*$/.test(text.slice(Math.max(0, match.index - 200), match.index)))
       continue;
