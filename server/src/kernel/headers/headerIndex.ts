@@ -440,7 +440,8 @@ export class HeaderIndex {
         const open = match.index + match[0].length - 1;
         const list = readArgumentList(text, open, Math.min(text.length, open + 20_000));
         for (const argument of list?.args ?? [])
-          if (/^[A-Za-z_]\w*$/.test(argument.text)) invocationArguments.add(argument.text);
+          // Numbers and number-led words paste too (`CB710_PORT_ACCESSORS(32)`, `…_FUNCS(64bit, …)`).
+          if (/^\w+$/.test(argument.text)) invocationArguments.add(argument.text);
       }
       // Arguments pasted inside macro bodies (`____MAKE_OP(le##size, …)` makes le16, le32, …): their
       // literal part, marked as a start (`le\u0002`) or an end (`\u0002_t`) of what is handed over.
