@@ -82,7 +82,7 @@ export class TargetSession {
 
   /** Each `name=value` word the kernel would refuse or ignore, in params.c's words. */
   async checkParameters(modulePath: string, words: readonly string[]): Promise<ParameterProblem[]> {
-    const module = await this.moduleAt(modulePath);
+    const module = await this.moduleAt(modulePath, await this.workspaceModules());
     const problems: ParameterProblem[] = [];
     for (const word of words) {
       const eq = word.indexOf('=');
@@ -102,10 +102,12 @@ export class TargetSession {
 
   load(modulePath: string, parameters: readonly string[] = [], signal?: AbortSignal): Promise<OperationResult> {
     return this.serial(async () => {
-      const module = await this.moduleAt(modulePath);
+      // One workspace scan per operation: the module to load and the advice both come from it.
+      const modules = await this.workspaceModules();
+      const module = await this.moduleAt(modulePath, modules);
       const run = await this.target.insmod(module.file, parameters, signal);
       if (run.exit === 0) this.loadedFrom.set(module.module.name, { path: modulePath, parameters });
-      return this.finish(run);
+      return this.finish(run, modules);
     });
   }
 
@@ -136,9 +138,10 @@ export class TargetSession {
     signal?: AbortSignal,
   ): Promise<OperationResult> {
     return this.serial(async () => {
-      const install = this.target.real ? [] : preferBuilt(await this.workspaceModules()).map((m) => m.file);
+      const modules = await this.workspaceModules();
+      const install = this.target.real ? [] : preferBuilt(modules).map((m) => m.file);
       const run = await this.target.modprobe(name, { remove, parameters, install }, signal);
-      return this.finish(run);
+      return this.finish(run, modules);
     });
   }
 
@@ -250,8 +253,8 @@ export class TargetSession {
     await fs.rename(temporary, file);
   }
 
-  private async finish(run: ToolRun): Promise<OperationResult> {
-    const modules = await this.workspaceModules().catch(() => []);
+  private async finish(run: ToolRun, scanned?: readonly WorkspaceModule[]): Promise<OperationResult> {
+    const modules = scanned ?? (await this.workspaceModules().catch(() => []));
     const advice = operationAdvice(run, {
       providersOf: (symbols) =>
         providersOf(
@@ -311,9 +314,8 @@ export class TargetSession {
     return simulatedConfig({ profile: this.profile });
   }
 
-  private async moduleAt(modulePath: string): Promise<WorkspaceModule> {
+  private async moduleAt(modulePath: string, modules: readonly WorkspaceModule[]): Promise<WorkspaceModule> {
     const resolved = path.resolve(modulePath);
-    const modules = await this.workspaceModules();
     const found =
       modules.find((m) => m.file.path === resolved && m.file.kind === 'ko') ??
       modules.find((m) => m.file.path === resolved) ??
