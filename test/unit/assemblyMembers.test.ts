@@ -31,6 +31,22 @@ describe('assembly members of a module', () => {
     assert.equal(await assemblyWords([path.join(DIR, 'lkmtest-generated.o')], read), undefined);
   });
 
+  it('reads a generated member from what the build makes it from: shipped copy, perlasm, Makefile recipe', async () => {
+    const shipped = await assemblyWords([path.join(DIR, 'lkmtest-regs-print.o')], read);
+    assert.ok(shipped?.has('lkmtest_regs_print'));
+    const perlasm = await assemblyWords([path.join(DIR, 'lkmtest-poly-asm.o')], read);
+    assert.ok(perlasm !== undefined && perlasm.has('lkmtest_poly_blocks') && perlasm.has('lkmtest_poly_emit'));
+    assert.ok(!perlasm.has('lkmtest_poly_blcks'));
+    const recipe = await assemblyWords([path.join(DIR, 'lkmtest-certs.o')], read);
+    assert.ok(recipe !== undefined && recipe.has('lkmtest_certs') && recipe.has('lkmtest_certs_len'));
+    assert.ok(!recipe.has('lkmtest_cert_len'));
+  });
+
+  it('gives up on a generator that glues a variable to a global name, or a recipe reading files it cannot name', async () => {
+    assert.equal(await assemblyWords([path.join(DIR, 'lkmtest-glued-asm.o')], read), undefined);
+    assert.equal(await assemblyWords([path.join(DIR, 'lkmtest-keys.o')], read), undefined);
+  });
+
   it('reads an .asn1.o member from its grammar: the decoder and the actions it names', async () => {
     const words = await assemblyWords([path.join(SYMBOL_CHECK_FIXTURES, 'asn1', 'lkmtest_keys.asn1.o')], read);
     assert.ok(words !== undefined);

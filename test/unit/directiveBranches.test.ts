@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { compiledOffsets, directiveBranches } from '../../server/src/kernel/model/directiveBranches';
+import { compiledOffsets, directiveBranches, localDefinitions } from '../../server/src/kernel/model/directiveBranches';
 import { parseKernelConfig } from '../../server/src/kernel/kbuild/kernelConfig';
 
 /** The header shape tree-sitter misreads: a chain of #defines whose #else seems to run to the end. */
@@ -68,5 +68,36 @@ describe('directive branches', () => {
     const unclosed = directiveBranches('#ifdef X\nint x;\n');
     assert.equal(unclosed.length, 1);
     assert.equal(unclosed[0]!.end, '#ifdef X\nint x;\n'.length);
+  });
+
+  it("knows the text's own #defines further down: riptide's SUPPORT_JOYSTICK under IS_REACHABLE", () => {
+    const text = [
+      '#if IS_REACHABLE(CONFIG_GAMEPORT)', // 0
+      '#define SUPPORT_JOYSTICK 1',
+      '#endif',
+      '#ifdef CONFIG_OFF',
+      '#define OFF_FEATURE',
+      '#endif',
+      '#define DROPPED',
+      '#undef DROPPED',
+      '#if defined(SUPPORT_JOYSTICK)',
+      'joystick();',
+      '#endif',
+      '#ifdef OFF_FEATURE',
+      'off();',
+      '#endif',
+      '#ifdef DROPPED',
+      'dropped();',
+      '#endif',
+      '',
+    ].join('\n');
+    const config = parseKernelConfig('CONFIG_GAMEPORT=m\n# CONFIG_OFF is not set\n');
+    const branches = directiveBranches(text);
+    const compiled = compiledOffsets(branches, config, localDefinitions(text, branches, config));
+    assert.equal(compiled(text.indexOf('joystick();')), true);
+    // Not defined here: a header may still define it, so undecided rather than false.
+    assert.equal(compiled(text.indexOf('off();')), undefined);
+    assert.equal(compiled(text.indexOf('dropped();')), undefined);
+    assert.equal(compiledOffsets(branches, config)(text.indexOf('joystick();')), undefined);
   });
 });

@@ -81,6 +81,19 @@ describe('symbol checks on annotated fixtures', () => {
     assert.ok(find('module gpl_user uses symbol lkmtest_ns_call from namespace LKMTEST, but does not import it.'));
   });
 
+  it('says gcc stops at a call the .config leaves out when nothing declares the name', async () => {
+    const full = path.join(FIXTURES, 'recovery/recovery_user.c');
+    const messages = (await (await workspace()).analyze(full)).diagnostics.map((d) => d.diagnostic.message);
+    assert.match(
+      messages.find((m) => m.startsWith('"lkmtest_unregster"'))!,
+      /leaves this call out, but gcc stops at it first: implicit declaration of function 'lkmtest_unregster'.*Did you mean lkmtest_unregister\b/,
+    );
+    assert.match(
+      messages.find((m) => m.startsWith('"lkmtest_unregistr"'))!,
+      /insmod would fail/,
+    );
+  });
+
   it('quick fixes: the suggestion replaces the name, the import goes in with 6.1 syntax', async () => {
     const full = path.join(FIXTURES, 'gpl/gpl_user.c');
     const text = readFileSync(full, 'utf8');

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import {
   expandedName,
+  fitsPattern,
   macroArgumentRoles,
   macroNamedFunctions,
   type MacroShape,
@@ -87,7 +88,7 @@ describe('names read from the text where the tree loses them', () => {
     );
   });
 
-  it('gives a macro argument a prefix or suffix role only where it starts or ends a pasted name', () => {
+  it('puts the arguments into the names a macro pastes: whole, or known up to the first unknown part', () => {
     const bodies = new Map([
       [
         'MODULE_DEVICE_TABLE',
@@ -98,25 +99,61 @@ describe('names read from the text where the tree loses them', () => {
         [{ parameters: ['ITSTRUCT', 'ITPREFIX'], value: 'void ITPREFIX ## _insert(ITSTRUCT *n) {}' }],
       ],
       ['SENSOR_ATTR', [{ parameters: ['name'], value: 'struct sensor sensor_dev_attr_##name = {}' }]],
+      ['PLURAL', [{ parameters: ['x', 'y', '...'], value: 'int x##s; int y##_##__VA_ARGS__##s;' }]],
     ]);
     const roles = macroArgumentRoles(
-      'MODULE_DEVICE_TABLE(usb, ids);\nINTERVAL_TREE_DEFINE(struct node, demo_tree)\nstatic SENSOR_ATTR(temp1);\n',
+      [
+        'MODULE_DEVICE_TABLE(usb, ids);',
+        'INTERVAL_TREE_DEFINE(struct node, demo_tree)',
+        'static SENSOR_ATTR(temp1);',
+        'PLURAL(link_mode, z, a);',
+      ].join('\n'),
       (macro) => bodies.get(macro) ?? [],
     );
-    assert.deepEqual([...roles.prefixes], ['demo_tree']);
-    assert.deepEqual([...roles.suffixes], ['temp1']);
+    assert.deepEqual(
+      [...roles.exact],
+      ['__mod_usb__ids_device_table', 'demo_tree_insert', 'sensor_dev_attr_temp1', 'link_modes'],
+    );
+    assert.deepEqual([...roles.prefixes], [...roles.exact]);
+    // `z_` (too short) and `s` (no argument in it) say nothing: not every name ending in s is made.
+    assert.deepEqual([...roles.suffixes], [...roles.exact]);
     assert.ok(roles.names.has('usb') && roles.names.has('ids'));
   });
 
-  it('keeps both literal ends of a pasting pattern', () => {
+  it('keeps both literal ends of a pasting pattern and the pieces between its parameters', () => {
+    const ends = (value: string, parameters: string[]) =>
+      pastingPatterns({ parameters, value }).map((p) => [p.prefix, p.suffix, ...p.middles]);
+    assert.deepEqual(ends('class_##_name##_t class_##_name##_constructor(void)', ['_name']), [
+      ['class_', '_t'],
+      ['class_', '_constructor'],
+    ]);
+    assert.deepEqual(ends('a##x', ['x']), []);
+    // linux/pci.h's PCI_OP_READ: pci_read_config_byte, never pci_unregister_driver.
+    const [accessor] = pastingPatterns({
+      parameters: ['o', 's'],
+      value: 'static inline int pci_##o##_config_##s(struct pci_dev *dev, int w)',
+    });
+    assert.deepEqual([accessor?.prefix, accessor?.suffix, accessor?.middles], ['pci_', '', ['_config_']]);
+    assert.ok(fitsPattern('pci_read_config_byte', accessor!));
+    assert.ok(!fitsPattern('pci_unregister_driver', accessor!));
+    assert.ok(!fitsPattern('pci__config_byte', accessor!), 'each parameter gives something');
+  });
+
+  it('tells a name a macro body calls from one it defines', () => {
+    // mptspi's MPT_SET/GET helpers define mptspi_write_<parm> and call spi_<parm>().
+    const [defined, called, returned] = pastingPatterns({
+      parameters: ['parm'],
+      value:
+        'static void mptspi_write_##parm(struct scsi_target *starget, int parm) { spi_##parm(starget) = parm; return spi_get_##parm(starget); }',
+    });
     assert.deepEqual(
-      pastingPatterns({ parameters: ['_name'], value: 'class_##_name##_t class_##_name##_constructor(void)' }),
+      [defined, called, returned].map((p) => [p?.prefix, p?.calledInBody]),
       [
-        ['class_', '_t'],
-        ['class_', '_constructor'],
+        ['mptspi_write_', false],
+        ['spi_', true],
+        ['spi_get_', true],
       ],
     );
-    assert.deepEqual(pastingPatterns({ parameters: ['x'], value: 'a##x' }), []);
   });
 
   it('expands a macro-made name as cpp does: pasted arguments as written, unknown object-like macros as unknown text', () => {

@@ -137,7 +137,9 @@ function unresolved(module: KernelModule, reference: SymbolReference, scope: Sym
       'error',
       [
         words,
-        `neither ${where} nor a module of the workspace exports ${reference.name}, so insmod would fail with "Unknown symbol in module".${hint}`,
+        use.droppedUndeclared === true
+          ? `nothing declares ${reference.name} and neither ${where} nor a module of the workspace exports it; the .config leaves this call out, but gcc stops at it first: implicit declaration of function '${reference.name}' (an error in kernel builds).${hint}`
+          : `neither ${where} nor a module of the workspace exports ${reference.name}, so insmod would fail with "Unknown symbol in module".${hint}`,
       ],
       suggestions.map((s, i) => ({
         title: `Change to ${s}`,

@@ -5,6 +5,7 @@ import { readFileScope } from '../model/fileScope';
 import { compiledOffsets, directiveBranches } from '../model/directiveBranches';
 import {
   macroNamedFunctions,
+  fitsPattern,
   pastingPatterns,
   UNKNOWN_TEXT,
   textualEnumerators,
@@ -55,7 +56,7 @@ export interface HeaderSummary {
   /** Where each name is first declared (its name's offset), for hover and go-to-definition. */
   readonly positions: ReadonlyMap<string, number>;
   /**
-   * Names token pasting makes, as `prefix\u0001suffix` patterns (`trace_##name` makes `trace_…`):
+   * Names token pasting makes, as `prefix\u0001suffix\u0001any\u0001middles` patterns (`trace_##name` makes `trace_…`):
    * from macros that define functions or variables, and from all macros.
    */
   readonly pastedPatterns: ReadonlySet<string>;
@@ -304,14 +305,19 @@ export class HeaderIndex {
     return undefined;
   }
 
-  /** `#include "x.h"` looks beside the including file first; `<x.h>` only in the -I directories. */
+  /**
+   * `#include "x.h"` looks beside the including file first; `<x.h>` only in the -I directories.
+   * Beside the file, a missing `x.h` may be shipped as `x.h_shipped`, which kbuild copies to `x.h`
+   * at build time (aic7xxx's register headers).
+   */
   resolve(include: IncludeDirective, fromDir: string): string | undefined {
     const dirs = include.system ? this.headers.includeDirs : [fromDir, ...this.headers.includeDirs];
     for (const dir of dirs) {
       const candidate = path.join(dir, include.path);
       if (this.load(candidate) !== undefined) return candidate;
     }
-    return undefined;
+    const shipped = include.system ? undefined : path.join(fromDir, `${include.path}_shipped`);
+    return shipped !== undefined && this.load(shipped) !== undefined ? shipped : undefined;
   }
 
   private resolveAll(
@@ -350,9 +356,10 @@ export class HeaderIndex {
   }
 
   private summarize(text: string): HeaderSummary {
-    const parsed = ParsedSource.parse(this.parser, text);
+    // Register headers (amdgpu's asic_reg: megabytes of #defines) hold nothing but directives: the
+    // text says all the tree would, without the parse.
+    const parsed = onlyDirectives(text) ? undefined : ParsedSource.parse(this.parser, text);
     try {
-      const { tree } = parsed;
       const names = new Map<string, number>();
       const positions = new Map<string, number>();
       const found: { name: string; kind: number; offset: number }[] = [];
@@ -362,7 +369,9 @@ export class HeaderIndex {
       const macros = new Map<string, MacroBody[]>();
       const pastedPatterns = new Set<string>();
       const anyPastedPatterns = new Set<string>();
-      const preprocessor = findPreprocessorFacts(this.parser, tree, text);
+      const preprocessor = parsed
+        ? findPreprocessorFacts(this.parser, parsed.tree, text)
+        : { defines: [], includes: [] };
       const { defines } = preprocessor;
       const includes = withTextualIncludes(preprocessor.includes, text);
       // Function-like macros from the text, continued lines joined: the tree cuts long bodies short.
@@ -376,13 +385,14 @@ export class HeaderIndex {
           const bodies = macros.get(define.name) ?? [];
           bodies.push({ parameters: define.parameters, value: define.value });
           macros.set(define.name, bodies);
-          if (definesSomething(define.value)) collectPastedStems(define.value, define.parameters, pastedPatterns);
-          collectPastedStems(define.value, define.parameters, anyPastedPatterns);
+          collectPastedStems({ parameters: define.parameters, value: define.value }, pastedPatterns, anyPastedPatterns);
         }
       }
-      const shapes = findFunctionShapes(this.parser, tree, text);
+      const shapes = parsed ? findFunctionShapes(this.parser, parsed.tree, text) : [];
       for (const shape of shapes) add(shape.name, NameKind.inline, shape.nameStart);
-      const scope = readFileScope(tree, text, parsed.annotations, new Map(shapes.map((f) => [f.start, f.bodyStart])));
+      const scope = parsed
+        ? readFileScope(parsed.tree, text, parsed.annotations, new Map(shapes.map((f) => [f.start, f.bodyStart])))
+        : { declarations: [] };
       for (const declaration of scope.declarations) {
         // A static prototype promises a definition in the same translation unit: never a link reference.
         const kind =
@@ -393,7 +403,7 @@ export class HeaderIndex {
               : NameKind.variable;
         add(declaration.name, kind, declaration.nameStart);
       }
-      for (const capture of this.parser.query('enumerators').captures(tree.rootNode)) {
+      for (const capture of parsed ? this.parser.query('enumerators').captures(parsed.tree.rootNode) : []) {
         if (capture.name === 'enumerator') {
           add(text.slice(capture.node.startIndex, capture.node.endIndex), NameKind.enumerator, capture.node.startIndex);
         } else {
@@ -411,8 +421,7 @@ export class HeaderIndex {
         const bodies = macros.get(name) ?? [];
         bodies.push(shape);
         macros.set(name, bodies);
-        collectPastedStems(shape.value, shape.parameters, anyPastedPatterns);
-        if (definesSomething(shape.value)) collectPastedStems(shape.value, shape.parameters, pastedPatterns);
+        collectPastedStems(shape, pastedPatterns, anyPastedPatterns);
       }
       // Functions named by a macro (`static inline int BTREE_FN(init)(…) {…}`): the names it makes.
       const macrosHere = (name: string): readonly MacroBody[] | undefined => macros.get(name);
@@ -421,7 +430,7 @@ export class HeaderIndex {
         if (parts.length === 1) add(produced, NameKind.inline, 0);
         else if (parts[0]!.length + parts[parts.length - 1]!.length >= 3) {
           // The unknown part is an object-like macro's value, not an argument: no producible test.
-          const pattern = `${parts[0]!}\u0001${parts[parts.length - 1]!}\u0001any`;
+          const pattern = `${parts[0]!}\u0001${parts[parts.length - 1]!}\u0001any\u0001`;
           pastedPatterns.add(pattern);
           anyPastedPatterns.add(pattern);
         }
@@ -489,9 +498,15 @@ export class HeaderIndex {
         includes,
       };
     } finally {
-      parsed.dispose();
+      parsed?.dispose();
     }
   }
+}
+
+/** Whether the text holds only preprocessor directives, comments and blank lines. */
+function onlyDirectives(text: string): boolean {
+  const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').replace(/\\\r?\n/g, ' ');
+  return !/^[ \t]*[^\s#]/m.test(code);
 }
 
 /** A macro body that defines a function or variable (`static inline void trace_##name(…) {…}`). */
@@ -500,22 +515,23 @@ function definesSomething(body: string): boolean {
 }
 
 /**
- * Whether a name fits one of the pasting patterns (`prefix\u0001suffix`): it starts with the
- * prefix, ends with the suffix, and has something of its own between them.
+ * Whether a name fits one of the pasting patterns (`prefix\u0001suffix\u0001any\u0001middles`, see
+ * fitsPattern), with a pasted part some argument can produce unless `any`.
  */
 function stemMatcher(
   patternSet: ReadonlySet<string>,
 ): (name: string, producible?: (stem: string) => boolean) => boolean {
-  const patterns = [...patternSet].map((p) => p.split('\u0001') as [string, string, string?]);
+  const patterns = [...patternSet].map((p) => {
+    const [prefix = '', suffix = '', any = '', middles = ''] = p.split('\u0001');
+    return { prefix, suffix, any: any !== '', middles: middles === '' ? [] : middles.split('\u0002') };
+  });
   return (name, producible) =>
     patterns.some(
-      ([prefix, suffix, any]) =>
-        name.length > prefix.length + suffix.length &&
-        name.startsWith(prefix) &&
-        name.endsWith(suffix) &&
+      (pattern) =>
+        fitsPattern(name, pattern) &&
         (producible === undefined ||
-          any !== undefined ||
-          producible(name.slice(prefix.length, name.length - suffix.length))),
+          pattern.any ||
+          producible(name.slice(pattern.prefix.length, name.length - pattern.suffix.length))),
     );
 }
 
@@ -533,9 +549,17 @@ function canProduce(stem: string, words: ReadonlySet<string>): boolean {
   return false;
 }
 
-/** The pasting patterns of a macro body, kept as `prefix\u0001suffix`. */
-function collectPastedStems(body: string, parameters: readonly string[], patterns: Set<string>): void {
-  for (const [prefix, suffix] of pastingPatterns({ parameters, value: body })) patterns.add(`${prefix}\u0001${suffix}`);
+/**
+ * The pasting patterns of a macro body, kept as `prefix\u0001suffix\u0001\u0001middles`: all of
+ * them, and for definitions those of a body that defines something, minus the names it calls.
+ */
+function collectPastedStems(body: MacroBody, definitions: Set<string>, any: Set<string>): void {
+  const defines = definesSomething(body.value);
+  for (const pattern of pastingPatterns(body)) {
+    const key = `${pattern.prefix}\u0001${pattern.suffix}\u0001\u0001${pattern.middles.join('\u0002')}`;
+    any.add(key);
+    if (defines && !pattern.calledInBody) definitions.add(key);
+  }
 }
 
 /** The type_identifier a typedef's declarator declares (`u8`, `(*handler_t)(int)`, `table_t[4]`). */

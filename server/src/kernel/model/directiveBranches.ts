@@ -51,6 +51,8 @@ export function directiveBranches(text: string): PreprocessorBranch[] {
 
 /** Whether a block comment is still open at the end of the line. */
 function commentStateAfter(line: string, inComment: boolean): boolean {
+  // Most lines open and close nothing: no `/` outside a comment, no `*/` inside one.
+  if (inComment ? !line.includes('*/') : !line.includes('/')) return inComment;
   let state = inComment;
   for (let i = 0; i < line.length; i++) {
     if (state) {
@@ -82,9 +84,10 @@ function stripComments(text: string): string {
 export function compiledOffsets(
   branches: readonly PreprocessorBranch[],
   config: KernelConfig | undefined,
+  definedBefore?: (name: string, offset: number) => boolean,
 ): (offset: number) => boolean | undefined {
   if (branches.length === 0) return () => true;
-  const taken = branches.map((branch) => compiledUnder([branch], branches, config));
+  const taken = branches.map((branch) => compiledUnder([branch], branches, config, definedBefore));
   const order = branches.map((_, i) => i).sort((a, b) => branches[a]!.start - branches[b]!.start);
   const open: number[] = [];
   let next = 0;
@@ -103,4 +106,25 @@ export function compiledOffsets(
     }
     return result;
   };
+}
+
+/**
+ * The text's own macro definitions, for `#if defined(X)` / `#ifdef X` further down: X is defined
+ * there when a `#define X` before it is compiled for certain (riptide's `#if IS_REACHABLE(…)`
+ * `#define SUPPORT_JOYSTICK 1`). A name the text ever `#undef`s is left to be undecided.
+ */
+export function localDefinitions(
+  text: string,
+  branches: readonly PreprocessorBranch[],
+  config: KernelConfig | undefined,
+): (name: string, offset: number) => boolean {
+  const compiledAt = compiledOffsets(branches, config);
+  const defined = new Map<string, number>();
+  const undefinedSomewhere = new Set<string>();
+  for (const match of text.matchAll(/^[ \t]*#[ \t]*(define|undef)[ \t]+([A-Za-z_]\w*)/gm)) {
+    const name = match[2]!;
+    if (match[1] === 'undef') undefinedSomewhere.add(name);
+    else if (!defined.has(name) && compiledAt(match.index) === true) defined.set(name, match.index);
+  }
+  return (name, offset) => !undefinedSomewhere.has(name) && (defined.get(name) ?? Infinity) < offset;
 }

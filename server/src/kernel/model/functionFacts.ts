@@ -338,21 +338,33 @@ function calleeBefore(text: string, listStart: number): string {
 }
 
 /**
- * The ERROR nodes overlapping `within` (the whole tree when absent): names there may be anything.
- * Walked with a cursor, descending only into nodes that hold an error.
+ * The error-recovered stretches overlapping `within` (the whole tree when absent): names there may
+ * be anything. An ERROR node often holds whole function definitions it recovered intact (one
+ * `#ifdef` splitting an `if` makes the rest of the file an ERROR): those are no stretch, only the
+ * loose pieces beside them are. Walked with a cursor, descending only into nodes that hold an error.
  */
 function errorSpans(tree: Tree, within: Span | undefined): Span[] {
   const spans: Span[] = [];
   const cursor = tree.walk();
+  const overlapping = (node: Node) =>
+    within === undefined || (node.endIndex > within.start && node.startIndex < within.end);
   try {
     // The root may itself be an ERROR holding every top-level node: judge those one by one, so a
     // node's facts never depend on its neighbours (IncrementalFacts reuses them).
     if (!cursor.gotoFirstChild()) return spans;
     walk: for (;;) {
       const node = cursor.currentNode;
-      const overlaps = within === undefined || (node.endIndex > within.start && node.startIndex < within.end);
-      if (overlaps && node.type === 'ERROR') spans.push({ start: node.startIndex, end: node.endIndex });
-      else if (overlaps && node.hasError && cursor.gotoFirstChild()) continue;
+      const overlaps = overlapping(node);
+      const recovered = overlaps && node.type === 'ERROR';
+      if (recovered && !node.children.some((child) => child?.type === 'function_definition'))
+        spans.push({ start: node.startIndex, end: node.endIndex });
+      else if (recovered) {
+        for (const child of node.children) {
+          if (child === null || !overlapping(child)) continue;
+          if (child.type !== 'function_definition') spans.push({ start: child.startIndex, end: child.endIndex });
+        }
+        if (cursor.gotoFirstChild()) continue;
+      } else if (overlaps && node.hasError && cursor.gotoFirstChild()) continue;
       // The next sibling, or the next sibling of the nearest ancestor (below the root) that has one.
       while (!cursor.gotoNextSibling()) {
         if (!cursor.gotoParent() || cursor.currentNode.equals(tree.rootNode)) break walk;
@@ -361,7 +373,19 @@ function errorSpans(tree: Tree, within: Span | undefined): Span[] {
   } finally {
     cursor.delete();
   }
-  return spans.sort((a, b) => a.start - b.start);
+  return mergedSpans(spans);
+}
+
+/** Spans sorted, those inside another dropped (descending into an ERROR finds its pieces twice). */
+function mergedSpans(spans: Span[]): Span[] {
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: Span[] = [];
+  for (const span of spans) {
+    const last = kept[kept.length - 1];
+    if (last !== undefined && span.end <= last.end) continue;
+    kept.push(span);
+  }
+  return kept;
 }
 
 /** The identifier a (possibly nested) declarator declares: `*tb[]`, `(*cb)(int)`, `name`. */

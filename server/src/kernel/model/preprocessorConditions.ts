@@ -18,9 +18,13 @@ function tristate(config: KernelConfig | undefined, name: string): 'y' | 'm' | '
   return value === 'm' ? 'm' : 'y';
 }
 
-function isDefined(config: KernelConfig | undefined, name: string): Truth {
+/** Whether the file's own compiled `#define`s, before the directive, define a name (see localDefinitions). */
+export type DefinedHere = (name: string) => boolean;
+
+function isDefined(config: KernelConfig | undefined, name: string, definedHere?: DefinedHere): Truth {
   if (ALWAYS_DEFINED.has(name)) return true;
-  if (!name.startsWith('CONFIG_')) return undefined;
+  // Not defined here may still mean defined by a header: only a definition here decides.
+  if (!name.startsWith('CONFIG_')) return definedHere?.(name) === true ? true : undefined;
   const module = name.endsWith('_MODULE');
   const state = tristate(config, module ? name.slice(0, -'_MODULE'.length) : name);
   return state === undefined ? undefined : state === (module ? 'm' : 'y');
@@ -53,7 +57,11 @@ function tokenize(expression: string): Token[] | undefined {
  * IS_BUILTIN(), IS_MODULE(), IS_REACHABLE(), CONFIG_ symbols, !, &&, ||, and integer comparisons.
  * Anything else (version checks, other macros) is undecided.
  */
-export function evaluateCondition(expression: string, config: KernelConfig | undefined): Truth {
+export function evaluateCondition(
+  expression: string,
+  config: KernelConfig | undefined,
+  definedHere?: DefinedHere,
+): Truth {
   const tokens = tokenize(expression);
   if (tokens === undefined) return undefined;
   let position = 0;
@@ -81,7 +89,7 @@ export function evaluateCondition(expression: string, config: KernelConfig | und
       const parenthesised = take('(') !== undefined;
       const name = take();
       if (name?.kind !== 'name' || (parenthesised && !take(')'))) throw new Error('defined');
-      return number(isDefined(config, name.text));
+      return number(isDefined(config, name.text, definedHere));
     }
     if (['IS_ENABLED', 'IS_BUILTIN', 'IS_MODULE', 'IS_REACHABLE'].includes(token.text) && peek()?.text === '(') {
       take('(');
@@ -166,20 +174,20 @@ export function evaluateCondition(expression: string, config: KernelConfig | und
 }
 
 /** Whether a branch's own directive holds: `ifdef X`, `ifndef X`, `if EXPR`, `elif EXPR`, `else`. */
-function directiveHolds(directive: string, config: KernelConfig | undefined): Truth {
+function directiveHolds(directive: string, config: KernelConfig | undefined, definedHere?: DefinedHere): Truth {
   const [, keyword = '', rest = ''] = /^(\w+)\s*(.*)$/s.exec(directive) ?? [];
   switch (keyword) {
     case 'ifdef':
     case 'elifdef':
-      return isDefined(config, rest.trim());
+      return isDefined(config, rest.trim(), definedHere);
     case 'ifndef':
     case 'elifndef': {
-      const defined = isDefined(config, rest.trim());
+      const defined = isDefined(config, rest.trim(), definedHere);
       return defined === undefined ? undefined : !defined;
     }
     case 'if':
     case 'elif':
-      return evaluateCondition(rest, config);
+      return evaluateCondition(rest, config, definedHere);
     case 'else':
       return true;
     default:
@@ -195,14 +203,17 @@ export function compiledUnder(
   branches: readonly PreprocessorBranch[],
   allBranches: readonly PreprocessorBranch[],
   config: KernelConfig | undefined,
+  definedBefore?: (name: string, offset: number) => boolean,
 ): Truth {
+  const holds = (branch: PreprocessorBranch) =>
+    directiveHolds(branch.directive, config, definedBefore && ((name) => definedBefore(name, branch.start)));
   let result: Truth = true;
   for (const branch of branches) {
-    let taken: Truth = directiveHolds(branch.directive, config);
+    let taken: Truth = holds(branch);
     // A later branch of a chain is taken only when no earlier one was.
     for (const earlier of allBranches) {
       if (earlier.chain !== branch.chain || earlier.branch >= branch.branch) continue;
-      const earlierHolds = directiveHolds(earlier.directive, config);
+      const earlierHolds = holds(earlier);
       if (earlierHolds === true) taken = false;
       else if (earlierHolds === undefined && taken === true) taken = undefined;
     }

@@ -3,8 +3,9 @@ import { skipLiteralOrComment } from '../text/cLexing';
 import type { KernelConfig } from '../kbuild/kernelConfig';
 import { argumentPassesThrough, enclosingArguments } from './macroArguments';
 import { evaluateCondition } from './preprocessorConditions';
-import { compiledOffsets, directiveBranches } from './directiveBranches';
+import { compiledOffsets, directiveBranches, localDefinitions } from './directiveBranches';
 import {
+  fitsPattern,
   macroArgumentRoles,
   pastingPatterns,
   textualEnumerators,
@@ -12,6 +13,7 @@ import {
   textualMacroDefinitions,
   textualTypedefNames,
   type MacroShape,
+  type PastingPattern,
 } from './textualNames';
 import type { PreprocessorBranch } from './fileScope';
 import type { NameUse } from './functionFacts';
@@ -45,6 +47,11 @@ export interface SymbolUse {
   readonly isCall: boolean;
   /** This use alone makes the reference certain (see SymbolReference.certain). */
   readonly certain: boolean;
+  /**
+   * A call the .config leaves out (`if (IS_ENABLED(CONFIG_X) && …)` with X off) to a name nothing
+   * declares: gcc stops at it (implicit declaration) before modpost ever looks.
+   */
+  readonly droppedUndeclared?: boolean;
 }
 
 /** A name the module uses and does not define: what modpost would look up in Module.symvers. */
@@ -150,7 +157,8 @@ export function symbolReferences(
       (a, b) => a.start - b.start,
     );
     // Branch extents from the directive lines: tree-sitter can misplace where an #else ends.
-    const compiledAt = compiledOffsets(branchesOf(source), config);
+    const branches = branchesOf(source);
+    const compiledAt = compiledOffsets(branches, config, localDefinitions(source.text, branches, config));
     for (const use of all) {
       const callee = use.argumentOf?.[0];
       if (!use.isCall && callee !== undefined && isMacro(callee)) passedToMacros.add(use.name);
@@ -185,10 +193,16 @@ export function symbolReferences(
     ...(localMacros.get(macro) ?? []),
     ...(headers?.macros(macro) ?? []),
   ];
-  const roles = { names: new Set<string>(), prefixes: new Set<string>(), suffixes: new Set<string>() };
+  const roles = {
+    names: new Set<string>(),
+    exact: new Set<string>(),
+    prefixes: new Set<string>(),
+    suffixes: new Set<string>(),
+  };
   for (const source of module.sources) {
     const found = macroArgumentRoles(source.text, bodiesOf, isMacro);
     for (const name of found.names) roles.names.add(name);
+    for (const name of found.exact) roles.exact.add(name);
     for (const prefix of found.prefixes) roles.prefixes.add(prefix);
     for (const suffix of found.suffixes) roles.suffixes.add(suffix);
   }
@@ -196,6 +210,7 @@ export function symbolReferences(
   const rolePrefixes = [...roles.prefixes];
   const roleSuffixes = [...roles.suffixes];
   const pasted = (name: string, isCall: boolean): boolean =>
+    roles.exact.has(name) ||
     rolePrefixes.some((p) => name.length > p.length && name.startsWith(p)) ||
     roleSuffixes.some((p) => name.length > p.length && name.endsWith(p)) ||
     localStems(name, isCall);
@@ -247,8 +262,10 @@ export function symbolReferences(
     if (!use.isCall && !declared && use.argumentOf?.some(isMacro)) continue;
     if (!declared && (passedToMacros.has(name) || roles.names.has(name))) continue;
     if (compiled === false) continue;
-    // `if (IS_ENABLED(CONFIG_X) && …) use();` with X off: the compiler drops the call.
-    if (use.guards?.some((guard) => deadUnder(guard, config)) === true) continue;
+    // `if (IS_ENABLED(CONFIG_X) && …) use();` with X off: the compiler drops the call, but only
+    // after it has seen a declaration: kernel builds make an implicit one an error.
+    const dropped = use.guards?.some((guard) => deadUnder(guard, config)) === true;
+    if (dropped && (!use.isCall || declared || declaredBySources.has(name))) continue;
     const certain =
       compiled === true &&
       use.inError !== true &&
@@ -272,7 +289,14 @@ export function symbolReferences(
           !headers.mayBePasted(name, use.isCall, roles.names) &&
           !pasted(name, use.isCall)));
     const entry = byName.get(name) ?? { uses: [], certain: false };
-    entry.uses.push({ source, start: use.start, end: use.end, isCall: use.isCall, certain });
+    entry.uses.push({
+      source,
+      start: use.start,
+      end: use.end,
+      isCall: use.isCall,
+      certain,
+      ...(dropped ? { droppedUndeclared: true } : {}),
+    });
     entry.certain ||= certain;
     byName.set(name, entry);
   }
@@ -285,27 +309,25 @@ export function symbolReferences(
 }
 
 /**
- * Names the module's own macros make by pasting, as prefix…suffix patterns around a parameter
+ * Names the module's own macros make by pasting, as patterns around the parameters
  * (`#define DEVICE_N(v, …) … v##_device = …` makes `…_device`). For a call, only macros whose body
- * defines something (storage class, or a function body) count.
+ * defines something (storage class, or a function body) count, and not the names the body itself
+ * calls.
  */
 function localPastingStems(
   macros: ReadonlyMap<string, readonly MacroShape[]>,
 ): (name: string, isCall: boolean) => boolean {
-  const anyPatterns: [string, string][] = [];
-  const definingPatterns: [string, string][] = [];
+  const anyPatterns: PastingPattern[] = [];
+  const definingPatterns: PastingPattern[] = [];
   for (const bodies of macros.values()) {
     for (const body of bodies) {
       const patterns = pastingPatterns(body);
       anyPatterns.push(...patterns);
-      if (/\b(static|extern|inline)\b|\)\s*\{/.test(body.value)) definingPatterns.push(...patterns);
+      if (/\b(static|extern|inline)\b|\)\s*\{/.test(body.value))
+        definingPatterns.push(...patterns.filter((pattern) => !pattern.calledInBody));
     }
   }
-  return (name, isCall) =>
-    (isCall ? definingPatterns : anyPatterns).some(
-      ([prefix, suffix]) =>
-        name.length > prefix.length + suffix.length && name.startsWith(prefix) && name.endsWith(suffix),
-    );
+  return (name, isCall) => (isCall ? definingPatterns : anyPatterns).some((pattern) => fitsPattern(name, pattern));
 }
 
 /** The `{` nesting depth at offsets asked in increasing order, outside comments and literals. */

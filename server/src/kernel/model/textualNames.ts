@@ -47,17 +47,24 @@ export interface MacroShape {
 
 /**
  * What macro invocations in the text may define, from how each macro's body uses its parameters:
- * an argument standing alone may be the defined name (`DEFINE_MUTEX(lock)`); one pasted in front
- * (`prefix ## _iter_first`) is a prefix of defined names, one pasted behind (`dev_attr_ ## name`) a
- * suffix. Found textually, so `static SIMPLE_DEV_PM_OPS(pm, …)` counts even where it parses as a
- * prototype.
+ * an argument standing alone may be the defined name (`DEFINE_MUTEX(lock)`); a pasted name with
+ * the arguments put in is made whole (`dev_attr_ ## name`), or known at its start or end up to the
+ * first part no argument gives (`prefix ## _iter_first ## __VA_ARGS__`). A nested macro may paste
+ * more onto a whole one, so it is also a prefix and a suffix. Found textually, so
+ * `static SIMPLE_DEV_PM_OPS(pm, …)` counts even where it parses as a prototype.
  */
 export function macroArgumentRoles(
   text: string,
   bodiesOf: (macro: string) => readonly MacroShape[],
   isMacro: (name: string) => boolean = () => false,
-): { readonly names: Set<string>; readonly prefixes: Set<string>; readonly suffixes: Set<string> } {
+): {
+  readonly names: Set<string>;
+  readonly exact: Set<string>;
+  readonly prefixes: Set<string>;
+  readonly suffixes: Set<string>;
+} {
   const names = new Set<string>();
+  const exact = new Set<string>();
   const prefixes = new Set<string>();
   const suffixes = new Set<string>();
   for (const match of text.matchAll(/\b([A-Za-z_]\w*)[ \t]*\(/g)) {
@@ -67,23 +74,38 @@ export function macroArgumentRoles(
     const open = match.index + match[0].length - 1;
     const list = readArgumentList(text, open, Math.min(text.length, open + 4000));
     if (list === undefined) continue;
-    list.args.forEach((argument, index) => {
-      if (!/^[A-Za-z_]\w*$/.test(argument.text)) return;
-      names.add(argument.text);
-      for (const body of bodies) {
-        const parameter = body.parameters[index];
-        if (parameter === undefined || parameter === '...') continue;
-        // Only where the argument starts or ends the pasted name (`ITPREFIX ## _iter_first`,
-        // `dev_attr_ ## name`); in the middle (`__mod_##type##__##name`) it says nothing.
-        for (const chain of body.value.matchAll(/[A-Za-z0-9_]+(?:\s*##\s*[A-Za-z0-9_]+)+/g)) {
-          const tokens = chain[0].split(/\s*##\s*/);
-          if (tokens[0] === parameter) prefixes.add(argument.text);
-          if (tokens[tokens.length - 1] === parameter) suffixes.add(argument.text);
+    for (const argument of list.args) if (/^[A-Za-z_]\w*$/.test(argument.text)) names.add(argument.text);
+    for (const body of bodies) {
+      const argumentOf = new Map<string, string | undefined>();
+      body.parameters.forEach((parameter, index) => {
+        const text = list.args[index]?.text;
+        if (parameter !== '...') argumentOf.set(parameter, text !== undefined && /^\w+$/.test(text) ? text : undefined);
+      });
+      for (const chain of body.value.matchAll(PASTING_CHAIN)) {
+        const tokens = chain[0].split(/\s*##\s*/);
+        if (!tokens.some((token) => argumentOf.has(token))) continue;
+        // Each parameter as its argument: the name is known up to the first part that is not.
+        const parts = tokens.map((token) =>
+          token === '__VA_ARGS__' ? undefined : argumentOf.has(token) ? argumentOf.get(token) : token,
+        );
+        const unknown = parts.indexOf(undefined);
+        if (unknown === -1) {
+          // Whole: a nested macro may paste more onto either end.
+          const made = parts.join('');
+          exact.add(made);
+          prefixes.add(made);
+          suffixes.add(made);
+          continue;
         }
+        const head = parts.slice(0, unknown).join('');
+        const tail = parts.slice(parts.lastIndexOf(undefined) + 1).join('');
+        if (head.length >= 3 && tokens.slice(0, unknown).some((token) => argumentOf.has(token))) prefixes.add(head);
+        if (tail.length >= 3 && tokens.slice(parts.lastIndexOf(undefined) + 1).some((token) => argumentOf.has(token)))
+          suffixes.add(tail);
       }
-    });
+    }
   }
-  return { names, prefixes, suffixes };
+  return { names, exact, prefixes, suffixes };
 }
 
 /** `typedef … name;` and `typedef … (*name)(…);`, read from the text (annotations can hide the name from the tree). */
@@ -171,12 +193,24 @@ export function textualEnumerators(text: string): { name: string; offset: number
   return found;
 }
 
-/** Each `a ## PARAM ## b` chain of a body as [literal before, literal after]; too-short ones dropped. */
-export function pastingPatterns(body: MacroShape): [string, string][] {
+/**
+ * A name a macro body makes by pasting: its literal ends and the literal pieces between pasted
+ * parameters, in order (`pci_##o##_config_##s` is `pci_`, ``, [`_config_`]).
+ */
+export interface PastingPattern {
+  readonly prefix: string;
+  readonly suffix: string;
+  readonly middles: readonly string[];
+  /** The body calls the pasted name (`spi_##parm(starget)` after `;`): a use, not a definition. */
+  readonly calledInBody: boolean;
+}
+
+/** Each `a ## PARAM ## b` chain of a body as a PastingPattern; those with ends too short to tell anything dropped. */
+export function pastingPatterns(body: MacroShape): PastingPattern[] {
   if (!body.value.includes('##')) return [];
   const isParameter = (word: string): boolean => body.parameters.includes(word) || word === '__VA_ARGS__';
-  const patterns: [string, string][] = [];
-  for (const chain of body.value.matchAll(/[A-Za-z0-9_]+(?:\s*##\s*[A-Za-z0-9_]+)+/g)) {
+  const patterns: PastingPattern[] = [];
+  for (const chain of body.value.matchAll(PASTING_CHAIN)) {
     const tokens = chain[0].split(/\s*##\s*/);
     const first = tokens.findIndex(isParameter);
     if (first === -1) continue;
@@ -189,9 +223,50 @@ export function pastingPatterns(body: MacroShape): [string, string][] {
     }
     const prefix = tokens.slice(0, first).join('');
     const suffix = tokens.slice(last + 1).join('');
-    if (prefix.length >= 3 || suffix.length >= 3) patterns.push([prefix, suffix]);
+    if (prefix.length < 3 && suffix.length < 3) continue;
+    const middles: string[] = [];
+    let piece = '';
+    for (let k = first + 1; k < last; k++) {
+      if (isParameter(tokens[k]!)) {
+        if (piece !== '') middles.push(piece);
+        piece = '';
+      } else piece += tokens[k];
+    }
+    if (piece !== '') middles.push(piece);
+    patterns.push({ prefix, suffix, middles, calledInBody: calledAt(body.value, chain.index, chain[0].length) });
   }
   return patterns;
+}
+
+const PASTING_CHAIN = /[A-Za-z0-9_]+(?:\s*##\s*[A-Za-z0-9_]+)+/g;
+const NOT_A_TYPE = new Set(['return', 'case', 'else', 'do', 'goto', 'sizeof', 'typeof', '__typeof__']);
+
+/**
+ * Whether the chain at this offset is called as a statement or expression (`; spi_##x(t)`,
+ * `= f_##x(…)`, `return f_##x(…)`) rather than declared (`static int show_##x(…)`), which
+ * follows a type word or `*`.
+ */
+function calledAt(text: string, start: number, length: number): boolean {
+  if (!/^\s*\(/.test(text.slice(start + length, start + length + 40))) return false;
+  const before = /([\w*])?\s*$/.exec(text.slice(Math.max(0, start - 40), start));
+  const word = /(\w+)\s*$/.exec(text.slice(Math.max(0, start - 40), start))?.[1];
+  return before?.[1] === undefined || (word !== undefined && NOT_A_TYPE.has(word));
+}
+
+/**
+ * Whether a name fits a pasting pattern: its literal ends, the middle pieces in order, and
+ * something of its own where each parameter goes.
+ */
+export function fitsPattern(name: string, pattern: Pick<PastingPattern, 'prefix' | 'suffix' | 'middles'>): boolean {
+  const end = name.length - pattern.suffix.length;
+  if (end <= pattern.prefix.length || !name.startsWith(pattern.prefix) || !name.endsWith(pattern.suffix)) return false;
+  let at = pattern.prefix.length;
+  for (const middle of pattern.middles) {
+    const found = name.indexOf(middle, at + 1);
+    if (found === -1 || found + middle.length >= end) return false;
+    at = found + middle.length;
+  }
+  return true;
 }
 
 /** Stands for what an object-like macro the analysis cannot see expands to, in expandedName. */
