@@ -6,6 +6,7 @@ import { chmodSync, copyFileSync, cpSync, mkdirSync, readFileSync, rmSync } from
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { NODE_BUNDLE } from './lib/esbuild-options.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
@@ -13,12 +14,7 @@ const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'ut
 const watch = process.argv.includes('--watch');
 
 const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: true,
-  logLevel: 'warning',
+  ...NODE_BUNDLE,
   define: { LKM_VERSION: JSON.stringify(version) },
   // Loaded at run time from dist/grammars/ (see copyGrammarFiles), never bundled.
   external: ['web-tree-sitter'],

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { NODE_BUNDLE } from '../lib/esbuild-options.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outfile = path.join(root, '.vscode-test', 'e2e', 'extensionHost', 'index.js');
@@ -13,12 +14,7 @@ const outfile = path.join(root, '.vscode-test', 'e2e', 'extensionHost', 'index.j
 await esbuild.build({
   entryPoints: [path.join(root, 'test', 'e2e', 'extensionHost', 'index.ts')],
   outfile,
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: true,
-  logLevel: 'warning',
+  ...NODE_BUNDLE,
   external: ['vscode', 'mocha'],
 });
 console.log(outfile);

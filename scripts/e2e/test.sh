@@ -25,14 +25,8 @@ cleanup() {
   rm -rf "$e2e_tmp"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-# Each step in the background, waited for: a signal to this script then acts at once.
-in_background() {
-  "$@" &
-  runner=$!
-  wait "$runner"
-}
+# shellcheck source=scripts/lib/background-steps.sh
+. scripts/lib/background-steps.sh
 
 in_background timeout -k 10 1800 bash scripts/e2e/setup.sh
 [ -f lkm-workbench.vsix ] || npm run --silent package

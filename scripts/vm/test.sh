@@ -32,15 +32,8 @@ cleanup() {
   rm -rf "$vm_tmp"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-# Each step in the background, waited for: a signal to this script then acts at once (bash runs a
-# trap only between commands, and `wait` is one it interrupts).
-in_background() {
-  "$@" &
-  runner=$!
-  wait "$runner"
-}
+# shellcheck source=scripts/lib/background-steps.sh
+. scripts/lib/background-steps.sh
 
 in_background timeout -k 10 1800 bash scripts/vm/setup.sh
 in_background timeout -k 10 1800 bash scripts/vm/build-modules.sh >/dev/null

@@ -100,4 +100,21 @@ describe('directive branches', () => {
     assert.equal(compiled(text.indexOf('dropped();')), undefined);
     assert.equal(compiledOffsets(branches, config)(text.indexOf('joystick();')), undefined);
   });
+
+  it('takes an include guard as not yet defined at its #ifndef, and only there', () => {
+    const text =
+      '/* demo */\n#ifndef _DEMO_H\n#define _DEMO_H\nint inside;\n#ifndef _DEMO_H\nint never;\n#endif\n#endif\n';
+    const branches = directiveBranches(text);
+    const compiled = compiledOffsets(branches, undefined, localDefinitions(text, branches, undefined));
+    assert.equal(compiled(text.indexOf('int inside')), true);
+    assert.equal(compiled(text.indexOf('int never')), false);
+  });
+
+  it('finds no guard behind many leading comments without backtracking over them', () => {
+    // A regex that let `/* … */` stretch over later comments took exponential time here.
+    const text = `${'/* note */\n'.repeat(60)}#include <linux/types.h>\n#ifndef LATE\n#define LATE\n#endif\n`;
+    const branches = directiveBranches(text);
+    const defined = localDefinitions(text, branches, undefined);
+    assert.equal(defined('LATE', text.indexOf('#ifndef LATE')), undefined);
+  });
 });

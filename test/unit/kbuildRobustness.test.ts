@@ -15,14 +15,12 @@ function pseudoRandomText(length: number, seed = 0x2545f491): string {
   return new TextDecoder('latin1').decode(new Uint8Array(codes));
 }
 
-/** Parses with and without a config, checking that it returns within `maxMs`. */
-function parseBoth(text: string, maxMs = 8000): [KbuildFile, KbuildFile] {
-  const started = Date.now();
-  const loose = parseKbuild(text);
-  const strict = parseKbuild(text, parseKernelConfig('CONFIG_A=y\nCONFIG_M=m\n'));
-  const elapsed = Date.now() - started;
-  assert.ok(elapsed < maxMs, `took ${elapsed} ms`);
-  return [loose, strict];
+/**
+ * Parses with and without a config. A quadratic slip shows as mocha's timeout, not as a
+ * wall-clock assertion that a loaded machine would fail.
+ */
+function parseBoth(text: string): [KbuildFile, KbuildFile] {
+  return [parseKbuild(text), parseKbuild(text, parseKernelConfig('CONFIG_A=y\nCONFIG_M=m\n'))];
 }
 
 const names = (file: KbuildFile) => file.modules.map((m) => m.objectName);
@@ -49,7 +47,7 @@ describe('parseKbuild on garbage', () => {
     assert.equal(many.modules[29_999]!.moduleName, 'm29999');
   });
 
-  it('reads many lines in linear time', () => {
+  it('reads many lines', () => {
     const [loose, strict] = parseBoth('obj-$(CONFIG_M) += a.o\nfoo-$(CONFIG_X) += b.o\n'.repeat(30_000));
     assert.deepEqual(names(loose), ['a']);
     assert.deepEqual(

@@ -255,9 +255,7 @@ describe('interpreter: hostile code is bounded and never throws', () => {
     const h = harness(parser, 't', module('', 'pr_info("before\\n");\nwhile (1)\n\t;\nreturn -1;'), {
       limits: { steps: 20_000 },
     });
-    const started = Date.now();
     const r = h.init();
-    assert.ok(Date.now() - started < 2000);
     assert.equal(r.returnValue, 0);
     assert.deepEqual(lines(r), ['<6>before']);
     assert.ok(
@@ -348,9 +346,7 @@ module_init(a_init);
         name === 'a_ping' ? h.runner.callFunction(h.context, name, args) : undefined,
     };
     h.exports.set('b_ping', (args) => h.runner.callFunction(contextB, 'b_ping', args) ?? { printk: [] });
-    const started = Date.now();
     const r = h.init();
-    assert.ok(Date.now() - started < 5000);
     assert.equal(typeof r.returnValue, 'number');
     assert.ok(
       r.notes?.some((n) => /calls between modules nested deeper than 16/.test(n)),

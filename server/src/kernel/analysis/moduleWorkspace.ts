@@ -190,6 +190,7 @@ export class ModuleWorkspace {
                 visibility.mayBePasted(name, isCall, moduleArguments),
               complete: visibility.unresolved.length === 0,
               macros: (name: string) => visibility.macros(name),
+              alwaysFalse: (name: string) => visibility.alwaysFalse(name),
             },
           }
         : {}),

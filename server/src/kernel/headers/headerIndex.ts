@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { readFileScope } from '../model/fileScope';
-import { compiledOffsets, directiveBranches } from '../model/directiveBranches';
+import { compiledOffsets, directiveBranches, localDefinitions } from '../model/directiveBranches';
 import {
   macroNamedFunctions,
   fitsPattern,
@@ -15,7 +15,13 @@ import {
   textualTypedefNames,
 } from '../model/textualNames';
 import type { ModuleSource } from '../model/kernelModule';
-import { findFunctionShapes, findPreprocessorFacts, type IncludeDirective } from '../model/sourceFacts';
+import {
+  findFunctionShapes,
+  findPreprocessorFacts,
+  type FunctionShape,
+  type IncludeDirective,
+} from '../model/sourceFacts';
+import { falseUnder } from '../model/configConditions';
 import type { CParser } from '../parsing/cParser';
 import { ParsedSource } from '../parsing/parsedSource';
 import { parseKernelConfig, type KernelConfig } from '../kbuild/kernelConfig';
@@ -66,6 +72,11 @@ export interface HeaderSummary {
    * `DEFINE_EVENT(cls, name, …)`): what this header's invocations may paste into names.
    */
   readonly invocationArguments: ReadonlySet<string>;
+  /**
+   * Static inlines that return false under the .config (`return false;` in an `#else` stub,
+   * `return IS_ENABLED(CONFIG_X) && …;` with X off): a call to one guards nothing gcc keeps.
+   */
+  readonly falseInlines: ReadonlySet<string>;
   /** `#include NAME` lines (NAME an object-like macro), and `#define NAME <x.h>` lines. */
   readonly computedIncludes: readonly string[];
   readonly includeMacros: ReadonlyMap<string, IncludeDirective>;
@@ -99,6 +110,8 @@ export interface HeaderVisibility {
    */
   mayBePasted(name: string, isCall?: boolean, moduleArguments?: ReadonlySet<string>): boolean;
   macros(name: string): readonly MacroBody[];
+  /** Whether a visible header's static inline of this name always returns false (HeaderSummary.falseInlines). */
+  alwaysFalse(name: string): boolean;
 }
 
 interface CachedHeader {
@@ -235,11 +248,13 @@ export class HeaderIndex {
     const names = new Map<string, number>();
     const definitionPatterns = new Set<string>();
     const anyPatterns = new Set<string>();
+    const falseInlines = new Set<string>();
     for (const summary of summaries) {
       if (summary === undefined) continue;
       for (const [name, kind] of summary.names) names.set(name, (names.get(name) ?? 0) | kind);
       for (const pattern of summary.pastedPatterns) definitionPatterns.add(pattern);
       for (const pattern of summary.anyPastedPatterns) anyPatterns.add(pattern);
+      for (const name of summary.falseInlines) falseInlines.add(name);
     }
     let allMacros: Map<string, MacroBody[]> | undefined;
     const forCalls = stemMatcher(definitionPatterns);
@@ -277,6 +292,7 @@ export class HeaderIndex {
             : (stem: string): boolean => canProduce(stem, argumentsOfHeaders()) || canProduce(stem, moduleArguments);
         return isCall ? forCalls(name, producible) : forCalls(name, producible) || forOthers(name, producible);
       },
+      alwaysFalse: (name) => falseInlines.has(name),
       macros: (name) => {
         // Built on first use: one map over every visible header, instead of a walk per name.
         if (allMacros === undefined) {
@@ -480,7 +496,11 @@ export class HeaderIndex {
       }
       // What sits in a branch the target's .config leaves out is not visible (a CONFIG_DEBUG_FS=y
       // kernel links debugfs_create_dir; the `static inline` stub of its #else is not there).
-      const compiled = compiledOffsets(directiveBranches(text), this.config);
+      const branches = directiveBranches(text);
+      // With the header's own #defines and include guard: a stub is false only where it is compiled.
+      const compiledHere = compiledOffsets(branches, this.config, localDefinitions(text, branches, this.config));
+      const falseInlines = alwaysFalseInlines(text, shapes, compiledHere, this.config);
+      const compiled = compiledOffsets(branches, this.config);
       for (const entry of found.sort((a, b) => a.offset - b.offset)) {
         if (compiled(entry.offset) === false) continue;
         names.set(entry.name, (names.get(entry.name) ?? 0) | entry.kind);
@@ -492,6 +512,7 @@ export class HeaderIndex {
         pastedPatterns,
         anyPastedPatterns,
         invocationArguments,
+        falseInlines,
         computedIncludes: computedIncludesOf(text),
         includeMacros: includeMacrosOf(text),
         macros,
@@ -501,6 +522,33 @@ export class HeaderIndex {
       parsed?.dispose();
     }
   }
+}
+
+/**
+ * The static inlines whose body is `return <false under the .config>;`, in a branch the .config
+ * compiles for sure, and with no other definition that might be compiled and return anything else.
+ */
+function alwaysFalseInlines(
+  text: string,
+  shapes: readonly FunctionShape[],
+  compiledAt: (offset: number) => boolean | undefined,
+  config: KernelConfig | undefined,
+): Set<string> {
+  const alwaysFalse = new Set<string>();
+  const otherwise = new Set<string>();
+  for (const shape of shapes) {
+    const compiled = compiledAt(shape.start);
+    if (!shape.isStatic || compiled === false) continue;
+    const body = text.slice(shape.bodyStart, shape.bodyEnd).replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');
+    const returned = /^\{\s*return\b([^;]*);\s*\}$/.exec(body)?.[1];
+    const isFalse =
+      compiled === true &&
+      returned !== undefined &&
+      falseUnder(returned, config, (name) => alwaysFalse.has(name) && !otherwise.has(name));
+    (isFalse ? alwaysFalse : otherwise).add(shape.name);
+  }
+  for (const name of otherwise) alwaysFalse.delete(name);
+  return alwaysFalse;
 }
 
 /** Whether the text holds only preprocessor directives, comments and blank lines. */

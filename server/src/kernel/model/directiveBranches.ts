@@ -84,7 +84,7 @@ function stripComments(text: string): string {
 export function compiledOffsets(
   branches: readonly PreprocessorBranch[],
   config: KernelConfig | undefined,
-  definedBefore?: (name: string, offset: number) => boolean,
+  definedBefore?: (name: string, offset: number) => boolean | undefined,
 ): (offset: number) => boolean | undefined {
   if (branches.length === 0) return () => true;
   const taken = branches.map((branch) => compiledUnder([branch], branches, config, definedBefore));
@@ -109,16 +109,24 @@ export function compiledOffsets(
 }
 
 /**
- * The text's own macro definitions, for `#if defined(X)` / `#ifdef X` further down: X is defined
- * there when a `#define X` before it is compiled for certain (riptide's `#if IS_REACHABLE(…)`
- * `#define SUPPORT_JOYSTICK 1`). A name the text ever `#undef`s is left to be undecided.
+ * What the text itself says about its macros at a directive further down: defined where a
+ * `#define X` before it is compiled for certain (riptide's `#if IS_REACHABLE(…)` `#define
+ * SUPPORT_JOYSTICK 1`), and not defined at its include guard's `#ifndef X` (`#define X` next),
+ * which holds on the first inclusion. Otherwise undecided: a header may define it, and a name the
+ * text ever `#undef`s is left alone.
  */
 export function localDefinitions(
   text: string,
   branches: readonly PreprocessorBranch[],
   config: KernelConfig | undefined,
-): (name: string, offset: number) => boolean {
-  const compiledAt = compiledOffsets(branches, config);
+): (name: string, offset: number) => boolean | undefined {
+  const guardAt = afterLeadingComments(text);
+  const guard = /#[ \t]*ifndef[ \t]+(\w+)[ \t]*\r?\n[ \t]*#[ \t]*define[ \t]+(\w+)/y;
+  guard.lastIndex = guardAt;
+  const match = guard.exec(text);
+  const guardName = match !== null && match[1] === match[2] ? match[1] : undefined;
+  const atGuard = (name: string, offset: number) => (name === guardName && offset <= guardAt ? false : undefined);
+  const compiledAt = compiledOffsets(branches, config, atGuard);
   const defined = new Map<string, number>();
   const undefinedSomewhere = new Set<string>();
   for (const match of text.matchAll(/^[ \t]*#[ \t]*(define|undef)[ \t]+([A-Za-z_]\w*)/gm)) {
@@ -126,5 +134,26 @@ export function localDefinitions(
     if (match[1] === 'undef') undefinedSomewhere.add(name);
     else if (!defined.has(name) && compiledAt(match.index) === true) defined.set(name, match.index);
   }
-  return (name, offset) => !undefinedSomewhere.has(name) && (defined.get(name) ?? Infinity) < offset;
+  return (name, offset) => {
+    if (undefinedSomewhere.has(name)) return undefined;
+    if ((defined.get(name) ?? Infinity) < offset) return true;
+    return atGuard(name, offset);
+  };
+}
+
+/** Where the text's first token is, past blanks and comments (a scan: no regex backtracking). */
+function afterLeadingComments(text: string): number {
+  let at = 0;
+  for (;;) {
+    while (at < text.length && /\s/.test(text[at]!)) at++;
+    if (text.startsWith('/*', at)) {
+      const end = text.indexOf('*/', at + 2);
+      if (end === -1) return text.length;
+      at = end + 2;
+    } else if (text.startsWith('//', at)) {
+      const end = text.indexOf('\n', at);
+      if (end === -1) return text.length;
+      at = end + 1;
+    } else return at;
+  }
 }

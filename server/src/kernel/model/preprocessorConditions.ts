@@ -18,13 +18,12 @@ function tristate(config: KernelConfig | undefined, name: string): 'y' | 'm' | '
   return value === 'm' ? 'm' : 'y';
 }
 
-/** Whether the file's own compiled `#define`s, before the directive, define a name (see localDefinitions). */
-export type DefinedHere = (name: string) => boolean;
+/** Whether the file itself decides that a name is defined at the directive (see localDefinitions). */
+export type DefinedHere = (name: string) => Truth;
 
 function isDefined(config: KernelConfig | undefined, name: string, definedHere?: DefinedHere): Truth {
   if (ALWAYS_DEFINED.has(name)) return true;
-  // Not defined here may still mean defined by a header: only a definition here decides.
-  if (!name.startsWith('CONFIG_')) return definedHere?.(name) === true ? true : undefined;
+  if (!name.startsWith('CONFIG_')) return definedHere?.(name);
   const module = name.endsWith('_MODULE');
   const state = tristate(config, module ? name.slice(0, -'_MODULE'.length) : name);
   return state === undefined ? undefined : state === (module ? 'm' : 'y');
@@ -203,7 +202,7 @@ export function compiledUnder(
   branches: readonly PreprocessorBranch[],
   allBranches: readonly PreprocessorBranch[],
   config: KernelConfig | undefined,
-  definedBefore?: (name: string, offset: number) => boolean,
+  definedBefore?: (name: string, offset: number) => Truth,
 ): Truth {
   const holds = (branch: PreprocessorBranch) =>
     directiveHolds(branch.directive, config, definedBefore && ((name) => definedBefore(name, branch.start)));

@@ -124,7 +124,7 @@ export function spdxLicenseOf(text: string): string | undefined {
   return /^\s*(?:\/\/|\/\*)\s*SPDX-License-Identifier:\s*(.+?)\s*(?:\*\/)?\s*$/m.exec(text.slice(0, 1024))?.[1];
 }
 
-type FunctionShape = Omit<FunctionDefinition, 'annotations' | 'branches' | 'events' | 'uses'>;
+export type FunctionShape = Omit<FunctionDefinition, 'annotations' | 'branches' | 'events' | 'uses'>;
 
 export function findFunctionShapes(parser: CParser, tree: Tree, text: string, within?: Span): FunctionShape[] {
   const functions: FunctionShape[] = [];

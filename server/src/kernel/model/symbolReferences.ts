@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { skipLiteralOrComment } from '../text/cLexing';
 import type { KernelConfig } from '../kbuild/kernelConfig';
 import { argumentPassesThrough, enclosingArguments } from './macroArguments';
-import { evaluateCondition } from './preprocessorConditions';
+import { falseUnder } from './configConditions';
 import { compiledOffsets, directiveBranches, localDefinitions } from './directiveBranches';
 import {
   fitsPattern,
@@ -33,6 +33,8 @@ export interface HeaderNames {
   readonly complete: boolean;
   /** The bodies of a function-like macro the headers define. */
   macros(name: string): readonly MacroShape[];
+  /** A static inline of the headers that returns false under the .config (an `#else` stub, a false IS_ENABLED). */
+  readonly alwaysFalse?: (name: string) => boolean;
 }
 
 const MACRO = 1;
@@ -262,9 +264,10 @@ export function symbolReferences(
     if (!use.isCall && !declared && use.argumentOf?.some(isMacro)) continue;
     if (!declared && (passedToMacros.has(name) || roles.names.has(name))) continue;
     if (compiled === false) continue;
-    // `if (IS_ENABLED(CONFIG_X) && …) use();` with X off: the compiler drops the call, but only
-    // after it has seen a declaration: kernel builds make an implicit one an error.
-    const dropped = use.guards?.some((guard) => deadUnder(guard, config)) === true;
+    // `if (IS_ENABLED(CONFIG_X) && …) use();` with X off, or `if (stub_returning_false(c))`: the
+    // compiler drops the call, but only after it has seen a declaration (kernel builds make an
+    // implicit one an error).
+    const dropped = use.guards?.some((guard) => falseUnder(guard, config, headers?.alwaysFalse)) === true;
     if (dropped && (!use.isCall || declared || declaredBySources.has(name))) continue;
     const certain =
       compiled === true &&
@@ -352,36 +355,4 @@ function braceDepths(text: string): (offset: number) => number {
     }
     return depth;
   };
-}
-
-const CONFIG_TEST = /^(!?)\s*(IS_ENABLED|IS_BUILTIN|IS_MODULE|IS_REACHABLE)\s*\(\s*(CONFIG_\w+)\s*\)$/;
-
-/** Whether an `if` condition is false under the .config for sure: a conjunct that is a false config test. */
-function deadUnder(condition: string, config: KernelConfig | undefined): boolean {
-  if (config === undefined) return false;
-  const inner = condition.trim().replace(/^\((.*)\)$/s, '$1');
-  return topLevelConjuncts(inner).some((conjunct) => {
-    const match = CONFIG_TEST.exec(conjunct.trim());
-    if (match === null) return false;
-    const holds = evaluateCondition(`${match[2]}(${match[3]})`, config);
-    return holds !== undefined && holds === (match[1] === '!');
-  });
-}
-
-function topLevelConjuncts(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (depth === 0 && c === '&' && text[i + 1] === '&') {
-      parts.push(text.slice(start, i));
-      start = i + 2;
-      i++;
-    } else if (depth === 0 && c === '|' && text[i + 1] === '|') return [];
-  }
-  parts.push(text.slice(start));
-  return parts;
 }

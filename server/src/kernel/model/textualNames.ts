@@ -25,7 +25,9 @@ export function textualFunctionDefinitions(text: string): { name: string; offset
     const list = readArgumentList(text, open, Math.min(text.length, open + 4000));
     if (list === undefined) continue;
     // list.end is just past the `)`: a prototype's `;` right after it must be seen.
-    const after = /^[\s\w()]*?([{;,=])/.exec(text.slice(list.end, list.end + 400));
+    // Directive lines may stand between them (dlm's `)\n#else\nint f(…)\n#endif\n{`).
+    const following = text.slice(list.end, list.end + 400).replace(/^[ \t]*#[^\n]*$/gm, ' ');
+    const after = /^[\s\w()]*?([{;,=])/.exec(following);
     if (after?.[1] !== '{') continue;
     if (prefix.trim() === '' && !/\S[ \t]*\n\s*$/.test(text.slice(Math.max(0, match.index - 200), match.index)))
       continue;
