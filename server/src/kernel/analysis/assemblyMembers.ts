@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { withoutComments } from '../text/cLexing';
 import type { LocatedModule } from '../kbuild/moduleLocator';
 
 /** The members of a Kbuild module that have no `.c` file among its sources (assembly, generated C). */
@@ -125,7 +126,7 @@ function generationRule(
  * variable glued to a name. Pasting elsewhere (`val##d`, a register) defines nothing.
  */
 function makesSymbolNames(text: string, perl = false): boolean {
-  const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');
+  const code = withoutComments(text);
   const defining = /(?:\b(?:SYM_[A-Z_]+|ENTRY|ENDPROC|GLOBAL)\s*\(|\.(?:globl|global|set|weak)\s)\s*([^,)\n;]*)/gm;
   for (const match of code.matchAll(defining)) {
     // In a perl string the operand ends at its `\n` escape or closing quote.

@@ -26,7 +26,7 @@ import type { CParser } from '../parsing/cParser';
 import { ParsedSource } from '../parsing/parsedSource';
 import { parseKernelConfig, type KernelConfig } from '../kbuild/kernelConfig';
 import type { KernelHeaders } from './kernelHeaders';
-import { readArgumentList } from '../text/cLexing';
+import { readArgumentList, withoutComments } from '../text/cLexing';
 
 /** How a header makes a name visible; one name can be several (a macro under one config, a prototype under another). */
 export const NameKind = {
@@ -498,8 +498,15 @@ export class HeaderIndex {
       // kernel links debugfs_create_dir; the `static inline` stub of its #else is not there).
       const branches = directiveBranches(text);
       // With the header's own #defines and include guard: a stub is false only where it is compiled.
-      const compiledHere = compiledOffsets(branches, this.config, localDefinitions(text, branches, this.config));
-      const falseInlines = alwaysFalseInlines(text, shapes, compiledHere, this.config);
+      // Most headers have no static inline to judge, and need not pay for the extra passes.
+      const falseInlines = shapes.some((shape) => shape.isStatic)
+        ? alwaysFalseInlines(
+            text,
+            shapes,
+            compiledOffsets(branches, this.config, localDefinitions(text, branches, this.config)),
+            this.config,
+          )
+        : new Set<string>();
       const compiled = compiledOffsets(branches, this.config);
       for (const entry of found.sort((a, b) => a.offset - b.offset)) {
         if (compiled(entry.offset) === false) continue;
@@ -539,7 +546,7 @@ function alwaysFalseInlines(
   for (const shape of shapes) {
     const compiled = compiledAt(shape.start);
     if (!shape.isStatic || compiled === false) continue;
-    const body = text.slice(shape.bodyStart, shape.bodyEnd).replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');
+    const body = withoutComments(text.slice(shape.bodyStart, shape.bodyEnd));
     const returned = /^\{\s*return\b([^;]*);\s*\}$/.exec(body)?.[1];
     const isFalse =
       compiled === true &&
@@ -553,7 +560,7 @@ function alwaysFalseInlines(
 
 /** Whether the text holds only preprocessor directives, comments and blank lines. */
 function onlyDirectives(text: string): boolean {
-  const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').replace(/\\\r?\n/g, ' ');
+  const code = withoutComments(text).replace(/\\\r?\n/g, ' ');
   return !/^[ \t]*[^\s#]/m.test(code);
 }
 

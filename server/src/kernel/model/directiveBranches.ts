@@ -1,4 +1,5 @@
 import type { KernelConfig } from '../kbuild/kernelConfig';
+import { skipLiteralOrComment } from '../text/cLexing';
 import type { PreprocessorBranch } from './fileScope';
 import { compiledUnder } from './preprocessorConditions';
 
@@ -141,19 +142,13 @@ export function localDefinitions(
   };
 }
 
-/** Where the text's first token is, past blanks and comments (a scan: no regex backtracking). */
+/** Where the text's first token is, past blanks and comments. */
 function afterLeadingComments(text: string): number {
   let at = 0;
   for (;;) {
     while (at < text.length && /\s/.test(text[at]!)) at++;
-    if (text.startsWith('/*', at)) {
-      const end = text.indexOf('*/', at + 2);
-      if (end === -1) return text.length;
-      at = end + 2;
-    } else if (text.startsWith('//', at)) {
-      const end = text.indexOf('\n', at);
-      if (end === -1) return text.length;
-      at = end + 1;
-    } else return at;
+    const past = text[at] === '/' ? skipLiteralOrComment(text, at) : at;
+    if (past === at) return at;
+    at = past;
   }
 }

@@ -19,7 +19,7 @@ function tristate(config: KernelConfig | undefined, name: string): 'y' | 'm' | '
 }
 
 /** Whether the file itself decides that a name is defined at the directive (see localDefinitions). */
-export type DefinedHere = (name: string) => Truth;
+type DefinedHere = (name: string) => Truth;
 
 function isDefined(config: KernelConfig | undefined, name: string, definedHere?: DefinedHere): Truth {
   if (ALWAYS_DEFINED.has(name)) return true;

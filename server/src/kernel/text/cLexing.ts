@@ -31,6 +31,11 @@ export function skipLiteralOrComment(text: string, i: number): number {
   return i;
 }
 
+/** The text with every comment turned into a space (literals are not looked at). */
+export function withoutComments(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');
+}
+
 const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 
 /**
